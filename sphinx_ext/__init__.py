@@ -1,0 +1,70 @@
+"""Citation-aware book builds for Sphinx.
+
+Add ``"sphinx_ext"`` to ``extensions`` in ``conf.py`` (it sets up
+sphinxcontrib-bibtex itself) and name the bibliography::
+
+    extensions = ["myst_parser", "sphinx_ext"]
+    bibtex_bibfiles = ["references.bib"]
+
+Authors then cite with ``[Source: Org, Year]`` anywhere in the text; every
+chapter gets its References, and ``{works-cited}`` / ``{citation-frequency}``
+show the whole book's. See the README for the markup and the config values.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sphinx_ext import bibliography, citations_json, config, domain, rendering
+from sphinx_ext.directives import (
+    ChapterReferencesDirective,
+    CitationFrequencyDirective,
+    SourceNoteDirective,
+    WorksCitedDirective,
+)
+from sphinx_ext.resolution import FillCitations
+from sphinx_ext.roles import SourceRole
+from sphinx_ext.transforms import SourceCitations
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+__all__ = ["__version__", "setup"]
+
+__version__ = "0.1.0"
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    """Register the extension with Sphinx."""
+    app.setup_extension("sphinxcontrib.bibtex")
+
+    config.register_config(app)
+    app.connect("config-inited", config.validate_config, priority=400)
+    app.connect("config-inited", bibliography.check_bibfiles, priority=410)
+
+    for node_type, visitors in rendering.NODE_VISITORS.items():
+        app.add_node(node_type, **visitors)
+
+    app.add_domain(domain.CitationsDomain)
+    app.add_role("source", SourceRole())
+    app.add_directive("chapter-references", ChapterReferencesDirective)
+    app.add_directive("citation-frequency", CitationFrequencyDirective)
+    app.add_directive("works-cited", WorksCitedDirective)
+    app.add_directive("source-note", SourceNoteDirective)
+    app.add_transform(SourceCitations)
+    app.add_post_transform(FillCitations)
+
+    # Before sphinxcontrib-bibtex's own parse (500), so that ours reports errors.
+    app.connect("builder-inited", bibliography.load_bibliography, priority=400)
+    # After Sphinx numbers sections (500): chapters are known by their numbers.
+    app.connect("env-get-updated", domain.outdated_by_changes, priority=900)
+    app.connect("write-started", domain.compute_book)
+    app.connect("build-finished", citations_json.write_citations_json)
+
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,204 @@
+"""The book-wide view: chapter reference lists, the frequency table, Works Cited.
+
+Pure Python, no Sphinx. :func:`build_book` takes what was collected from
+every document and computes, once per build and in time linear in the number
+of citations, everything the cross-chapter pages and ``citations.json`` show.
+
+>>> chapter = Chapter(1, "Intro", "ch1", ("ch1",))
+>>> item = ItemRecord("k", None, "resolved", "Org, 2020", "src-1")
+>>> records = {"ch1": [CitationRecord(3, (item,))]}
+>>> book = build_book([chapter], records, {}, {"k": "Org, 2020"})
+>>> [entry.key for entry in book.references[1]]
+['k']
+>>> book.frequency
+[('k', (1,))]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+__all__ = [
+    "Book",
+    "Chapter",
+    "CitationRecord",
+    "ItemRecord",
+    "NoteRecord",
+    "ReferenceEntry",
+    "anchors_for",
+    "build_book",
+    "join_numbers",
+]
+
+
+class ItemRecord(NamedTuple):
+    """One item of a citation, as collected from a document."""
+
+    key: str | None
+    locator: str | None
+    #: ``resolved``, ``unknown`` or ``ambiguous`` (see :class:`~sphinx_ext._resolver.Status`).
+    status: str
+    #: The item as written.
+    text: str
+    #: The id of the inline node, target of the entry's back-link.
+    node_id: str
+
+
+class CitationRecord(NamedTuple):
+    """One citation (``[Source: …]``, ``{source}`` or ``{cite:p}``) in a document."""
+
+    line: int | None
+    items: tuple[ItemRecord, ...]
+
+
+class NoteRecord(NamedTuple):
+    """A ``{source-note}``: *text* shown beside *key* in its chapter's list."""
+
+    key: str
+    text: str
+    line: int | None
+
+
+class Chapter(NamedTuple):
+    """A top-level entry of the root document's numbered toctree."""
+
+    number: int
+    title: str
+    docname: str
+    #: The chapter's documents in reading order, its own first.
+    docnames: tuple[str, ...]
+    #: Where its References list stands (a ``{chapter-references}`` or the chapter itself).
+    list_docname: str = ""
+
+    @property
+    def references_docname(self) -> str:
+        return self.list_docname or self.docname
+
+
+class ReferenceEntry(NamedTuple):
+    """One numbered entry of a chapter's References."""
+
+    number: int
+    key: str
+    note: str | None
+    #: The places in the chapter that cite it: ``(docname, node_id)``.
+    backrefs: tuple[tuple[str, str], ...]
+
+
+@dataclass
+class Book:
+    """Everything computed once per build from all documents."""
+
+    chapters: list[Chapter]
+    #: Chapter number → its References, numbered in order of first citation.
+    references: dict[int, list[ReferenceEntry]]
+    #: ``(key, chapter numbers)`` of every cited work, most chapters first,
+    #: then by first chapter; ties keep the bibliography's order.
+    frequency: list[tuple[str, tuple[int, ...]]]
+    #: Chapter number → the other chapters it shares at least one work with.
+    shared_with: dict[int, tuple[int, ...]]
+    #: docname → chapter number, for every document of a chapter.
+    chapter_of: dict[str, int]
+    #: key → the anchor of its entry in any list (the same in every chapter).
+    anchors: dict[str, str] = field(default_factory=dict)
+    #: Chapter number → chapter.
+    by_number: dict[int, Chapter] = field(default_factory=dict)
+
+
+def build_book(
+    chapters: Sequence[Chapter],
+    citations: Mapping[str, Sequence[CitationRecord]],
+    notes: Mapping[str, Sequence[NoteRecord]],
+    labels: Mapping[str, str],
+) -> Book:
+    """Compute the :class:`Book` from the collected per-document records.
+
+    *labels* maps every key of the bibliography to its citation label; it
+    breaks ties in the frequency table, and its order fixes the anchors.
+    """
+    order = labels
+    chapter_of: dict[str, int] = {}
+    references: dict[int, list[ReferenceEntry]] = {}
+    chapters_of_work: dict[str, list[int]] = defaultdict(list)
+    for chapter in chapters:
+        backrefs: dict[str, list[tuple[str, str]]] = {}
+        for docname in chapter.docnames:
+            chapter_of[docname] = chapter.number
+            for citation in citations.get(docname, ()):
+                for item in citation.items:
+                    if item.key is not None and item.key in order:
+                        backrefs.setdefault(item.key, []).append((docname, item.node_id))
+        chapter_notes = _notes_of(chapter, notes)
+        references[chapter.number] = [
+            ReferenceEntry(number, key, chapter_notes.get(key), tuple(places))
+            for number, (key, places) in enumerate(backrefs.items(), start=1)
+        ]
+        for key in backrefs:
+            chapters_of_work[key].append(chapter.number)
+    frequency = sorted(
+        ((key, tuple(sorted(numbers))) for key, numbers in chapters_of_work.items()),
+        key=lambda pair: (-len(pair[1]), pair[1][0], labels[pair[0]].casefold(), pair[0]),
+    )
+    return Book(
+        chapters=list(chapters),
+        references=references,
+        frequency=frequency,
+        shared_with=_shared(chapters_of_work),
+        chapter_of=chapter_of,
+        anchors=anchors_for(order),
+        by_number={chapter.number: chapter for chapter in chapters},
+    )
+
+
+def _notes_of(chapter: Chapter, notes: Mapping[str, Sequence[NoteRecord]]) -> dict[str, str]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for docname in chapter.docnames:
+        for note in notes.get(docname, ()):
+            found[note.key].append(note.text)
+    return {key: "; ".join(texts) for key, texts in found.items()}
+
+
+def _shared(chapters_of_work: Mapping[str, list[int]]) -> dict[int, tuple[int, ...]]:
+    shared: dict[int, set[int]] = defaultdict(set)
+    for numbers in chapters_of_work.values():
+        for number in numbers:
+            shared[number].update(n for n in numbers if n != number)
+    return {number: tuple(sorted(others)) for number, others in shared.items()}
+
+
+_NOT_ID = re.compile(r"[^a-z0-9]+")
+
+
+def anchors_for(keys: Iterable[str]) -> dict[str, str]:
+    """An HTML/LaTeX-safe anchor per key, unique even where keys differ only
+    in case or punctuation.
+
+    >>> anchors_for(["Kwon:2023", "kwon-2023", "b"])
+    {'Kwon:2023': 'ref-kwon-2023', 'kwon-2023': 'ref-kwon-2023-2', 'b': 'ref-b'}
+    """
+    anchors: dict[str, str] = {}
+    taken: set[str] = set()
+    for key in keys:
+        base = "ref-" + (_NOT_ID.sub("-", key.lower()).strip("-") or "entry")
+        anchor, suffix = base, 2
+        while anchor in taken:
+            anchor, suffix = f"{base}-{suffix}", suffix + 1
+        taken.add(anchor)
+        anchors[key] = anchor
+    return anchors
+
+
+def join_numbers(numbers: Sequence[int]) -> str:
+    """English list of chapter numbers: ``1, 3, and 4``.
+
+    >>> join_numbers([1]), join_numbers([1, 2]), join_numbers([1, 3, 4])
+    ('1', '1 and 2', '1, 3, and 4')
+    """
+    words = [str(n) for n in numbers]
+    if len(words) <= 2:
+        return " and ".join(words)
+    return ", ".join(words[:-1]) + ", and " + words[-1]

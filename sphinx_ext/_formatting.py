@@ -1,0 +1,122 @@
+"""Format a work as a reference-list entry, with pybtex rich text.
+
+Pure Python, no Sphinx. The result is a :class:`pybtex.richtext.Text` that
+any pybtex backend renders; the Sphinx side turns it into docutils nodes with
+``pybtex_docutils``, so every builder escapes the text in its own way.
+
+The look is the book's: ``**Org** (Year). "Title." URL``, a book's title in
+italics followed by its publisher, a paper's venue in italics, and an arXiv
+identifier or DOI as a link.
+
+>>> from pybtex.database import parse_string
+>>> from sphinx_ext._works import build_works
+>>> data = parse_string('''@misc{k, author = {{Deepgram}}, title = {Pricing},
+...   year = 2025, url = {https://deepgram.com/pricing}}''', "bibtex")
+>>> entry = data.entries["k"]
+>>> format_entry(build_works(data.entries)["k"], entry).render_as("text")
+'Deepgram (2025). "Pricing." https://deepgram.com/pricing'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from pybtex.richtext import HRef, Tag, Text
+
+from sphinx_ext._works import plain
+
+if TYPE_CHECKING:
+    from pybtex.database import Entry, Person
+
+    from sphinx_ext._works import Work
+
+__all__ = ["format_entry", "format_names"]
+
+_BOOK_TYPES = frozenset({"book", "mvbook", "booklet"})
+
+
+def format_names(work: Work, entry: Entry) -> Text:
+    """The names as the list shows them: ``Kwon, W., et al.`` or ``NVIDIA``."""
+    persons = list(entry.persons.get("author") or entry.persons.get("editor") or ())
+    if work.is_organization:
+        if persons:
+            return Text(plain(" ".join(persons[0].last_names)))
+        return Text(work.fields.get("organization") or work.label)
+    others = bool(persons) and str(persons[-1]) == "others"
+    names = [p for p in persons if str(p) != "others"]
+    if not names:
+        return Text(work.label)
+    if others or len(names) > 2:
+        return Text(_person(names[0]), ", et al.")
+    return Text(*_joined([_person(p) for p in names], " & "))
+
+
+def format_entry(work: Work, entry: Entry, note: str | None = None) -> Text:
+    """The whole entry; *note* is a per-chapter note shown in brackets."""
+    fields = entry.fields
+    parts: list[Text | str] = [
+        Text(Tag("strong", format_names(work, entry)), f" ({work.year}{work.letter}). ")
+    ]
+    title = _latex("title", fields)
+    if work.entry_type in _BOOK_TYPES:
+        if title:
+            parts.append(Text(Tag("em", title, "."), " "))
+        publisher = _latex("publisher", fields)
+        if publisher:
+            parts.append(Text(publisher, ". "))
+    else:
+        if title:
+            parts.append(Text('"', title, '." '))
+        venue = _latex("booktitle", fields) or _latex("journal", fields)
+        if venue:
+            parts.append(Text(Tag("em", venue), ". "))
+        howpublished = _latex("howpublished", fields)
+        if howpublished and not fields.get("url"):
+            parts.append(Text(howpublished, ". "))
+    eprint = fields.get("eprint", "").strip()
+    if eprint:
+        prefix = fields.get("archiveprefix", "arXiv").strip() or "arXiv"
+        target = f"https://arxiv.org/abs/{eprint}" if prefix.lower() == "arxiv" else None
+        text = Text(f"{prefix}:{eprint}")
+        parts.append(Text(HRef(target, text) if target else text, " "))
+    doi = fields.get("doi", "").strip()
+    if doi:
+        parts.append(Text(HRef(f"https://doi.org/{doi}", Text(f"doi:{doi}")), " "))
+    url = fields.get("url", "").strip()
+    if url:
+        parts.append(Text(HRef(url, Text(url)), " "))
+    bib_note = _latex("note", fields)
+    if bib_note:
+        parts.append(Text(bib_note, ". "))
+    if note:
+        parts.append(Text(f"[{note}]"))
+    return _strip_trailing_space(Text(*parts))
+
+
+def _person(person: Person) -> str:
+    last = plain(" ".join(person.prelast_names + person.last_names + person.lineage_names))
+    first = plain(" ".join(person.first_names + person.middle_names))
+    return f"{last}, {first}" if first else last
+
+
+def _latex(name: str, fields: Mapping[str, str]) -> Text | None:
+    value = fields.get(name, "")
+    if not value or not value.strip():
+        return None
+    return Text.from_latex(" ".join(value.split()))
+
+
+def _joined(items: list[str], separator: str) -> list[str]:
+    out: list[str] = []
+    for index, item in enumerate(items):
+        if index:
+            out.append(separator)
+        out.append(item)
+    return out
+
+
+def _strip_trailing_space(text: Text) -> Text:
+    rendered_plain = text.render_as("text")
+    trailing = len(rendered_plain) - len(rendered_plain.rstrip())
+    return text[: len(text) - trailing] if trailing else text

@@ -1,0 +1,262 @@
+"""Works: bibliography entries seen the way the book cites them.
+
+Pure Python on top of pybtex's parsed entries (no Sphinx). A :class:`Work`
+knows its citation label ("Kwon et al."), its year and the disambiguation
+letter it gets among works that share label and year, computed once over the
+whole bibliography so that every page shows the same letter.
+
+>>> from pybtex.database import parse_string
+>>> data = parse_string('''
+... @misc{a, author = {{NVIDIA}}, title = {The Zebra}, year = 2025}
+... @misc{b, author = {{NVIDIA}}, title = {Apples}, year = 2025}
+... @book{c, author = {Beyer, Betsy and others}, title = {SRE}, year = 2016}
+... ''', "bibtex")
+>>> works = build_works(data.entries)
+>>> works["b"].cite_label, works["a"].cite_label, works["c"].cite_label
+('NVIDIA, 2025a', 'NVIDIA, 2025b', 'Beyer et al., 2016')
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from pybtex.richtext import Text
+
+if TYPE_CHECKING:
+    from pybtex.database import Entry, Person
+
+__all__ = [
+    "Category",
+    "Work",
+    "build_works",
+    "letters",
+    "normalize_name",
+    "plain",
+    "title_sort_key",
+]
+
+
+class Category(StrEnum):
+    """Source categories of the Works Cited, in the order the page lists them."""
+
+    ACADEMIC = "academic"
+    STANDARD = "standard"
+    BOOK = "book"
+    VENDOR_DOCS = "vendor-docs"
+    INDUSTRY = "industry"
+
+    @property
+    def heading(self) -> str:
+        """The heading the Works Cited gives this category."""
+        return _CATEGORY_TITLES[self]
+
+
+_CATEGORY_TITLES = {
+    Category.ACADEMIC: "Academic Papers",
+    Category.STANDARD: "Industry Standards",
+    Category.BOOK: "Published Books",
+    Category.VENDOR_DOCS: "Vendor Documentation",
+    Category.INDUSTRY: "Industry Research and Blog Posts",
+}
+
+_BOOK_TYPES = frozenset({"book", "inbook", "incollection", "mvbook", "booklet"})
+_ACADEMIC_TYPES = frozenset(
+    {"article", "inproceedings", "conference", "phdthesis", "mastersthesis", "thesis"}
+)
+_STANDARD_TYPES = frozenset({"standard"})
+_DOCS_TYPES = frozenset({"manual", "software"})
+# Smart quotes may reach a label as typographic apostrophes.
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+_ARTICLES = re.compile(r"^(the|an|a)\s+", re.IGNORECASE)
+
+
+def plain(latex: str) -> str:
+    """BibTeX field text as plain text: braces gone, accents decoded.
+
+    >>> plain(r"M{\\"u}ller {GPU} Guide")
+    'Müller GPU Guide'
+    """
+    return " ".join(str(Text.from_latex(latex).render_as("text")).split())
+
+
+def normalize_name(name: str) -> str:
+    """The form under which labels are compared: no case, accents or spacing.
+
+    ``&`` and ``and`` between two names are the same, so is "et al" with or
+    without its dot.
+
+    >>> normalize_name("  Müller  &  Lee ") == normalize_name("muller and LEE")
+    True
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    lowered = " ".join(stripped.casefold().translate(_QUOTES).split())
+    lowered = lowered.replace(" & ", " and ")
+    return lowered.removesuffix(".").replace("et al.", "et al")
+
+
+def title_sort_key(title: str) -> str:
+    """APA order: case-insensitive, a leading "A", "An" or "The" ignored."""
+    return _ARTICLES.sub("", title.strip()).casefold()
+
+
+def letters(count: int) -> list[str]:
+    """Year letters for *count* works: a … z, then aa, ab, ….
+
+    >>> letters(3), letters(28)[-2:]
+    (['a', 'b', 'c'], ['aa', 'ab'])
+    """
+    alphabet = "abcdefghijklmnopqrstuvwxyz"
+    out = list(alphabet[:count])
+    for first in alphabet:
+        if len(out) >= count:
+            break
+        out.extend(first + second for second in alphabet[: count - len(out)])
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """One bibliography entry as the book cites it."""
+
+    key: str
+    entry_type: str
+    #: Author part of the citation label: "Deepgram", "Kwon et al.", "Lee & Kim".
+    label: str
+    #: "2025", or "n.d." when the entry has no year.
+    year: str
+    #: Disambiguation letter among works with the same label and year, or "".
+    letter: str
+    title: str
+    url: str | None
+    category: Category
+    is_organization: bool
+    #: Every name the work may be cited by (label, full organization, shortauthor, …).
+    aliases: tuple[str, ...]
+    #: Raw BibTeX fields (plain text), for checks and machine-readable output.
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def cite_label(self) -> str:
+        """The label as shown everywhere: ``"AssemblyAI, 2025a"``."""
+        return f"{self.label}, {self.year}{self.letter}"
+
+
+def build_works(entries: Mapping[str, Entry]) -> dict[str, Work]:
+    """Build every :class:`Work` of a bibliography, letters included.
+
+    Cost is linear in the number of entries plus a sort within each group of
+    works sharing label and year.
+    """
+    drafts = {key: _draft(key, entry) for key, entry in entries.items()}
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key, draft in drafts.items():
+        groups[(normalize_name(draft.label), draft.year)].append(key)
+    lettered: dict[str, str] = {}
+    for keys in groups.values():
+        if len(keys) < 2:
+            continue
+        ordered = sorted(keys, key=lambda k: (title_sort_key(drafts[k].title), k))
+        lettered.update(zip(ordered, letters(len(ordered)), strict=True))
+    return {
+        key: _with_letter(draft, lettered.get(key, "")) for key, draft in drafts.items()
+    }
+
+
+def _with_letter(work: Work, letter: str) -> Work:
+    if not letter:
+        return work
+    return Work(
+        key=work.key,
+        entry_type=work.entry_type,
+        label=work.label,
+        year=work.year,
+        letter=letter,
+        title=work.title,
+        url=work.url,
+        category=work.category,
+        is_organization=work.is_organization,
+        aliases=work.aliases,
+        fields=work.fields,
+    )
+
+
+def _draft(key: str, entry: Entry) -> Work:
+    fields = {name.lower(): plain(value) for name, value in entry.fields.items()}
+    persons = list(entry.persons.get("author") or entry.persons.get("editor") or ())
+    full_name, is_org = _author_label(persons, fields)
+    label = fields.get("shortauthor") or full_name
+    aliases = _unique(a for a in (label, full_name, fields.get("organization")) if a)
+    year = fields.get("year") or fields.get("date", "")[:4] or "n.d."
+    url = fields.get("url") or None
+    return Work(
+        key=key,
+        entry_type=entry.type.lower(),
+        label=label,
+        year=year,
+        letter="",
+        title=fields.get("title", ""),
+        url=url,
+        category=_category(entry.type.lower(), fields),
+        is_organization=is_org,
+        aliases=aliases,
+        fields=fields,
+    )
+
+
+def _author_label(persons: list[Person], fields: Mapping[str, str]) -> tuple[str, bool]:
+    others = bool(persons) and str(persons[-1]) == "others"
+    names = [p for p in persons if str(p) != "others"]
+    if not names:
+        org = fields.get("organization") or fields.get("publisher") or "Anonymous"
+        return org, True
+    if len(names) == 1 and not others and _is_organization(names[0]):
+        return plain(" ".join(names[0].last_names)), True
+    surnames = [plain(" ".join(p.prelast_names + p.last_names)) for p in names]
+    if others or len(surnames) > 2:
+        return f"{surnames[0]} et al.", False
+    return " & ".join(surnames), False
+
+
+def _is_organization(person: Person) -> bool:
+    # {{Deepgram}} parses as one braced last name and nothing else.
+    return (
+        len(person.last_names) == 1
+        and not person.first_names
+        and not person.middle_names
+        and not person.prelast_names
+        and person.last_names[0].startswith("{")
+        and person.last_names[0].endswith("}")
+    )
+
+
+def _category(entry_type: str, fields: Mapping[str, str]) -> Category:
+    explicit = fields.get("category", "").strip().lower()
+    if explicit in {category.value for category in Category}:
+        return Category(explicit)
+    keywords = {k.strip().lower() for k in re.split(r"[,;]", fields.get("keywords", ""))}
+    for category in Category:
+        if category.value in keywords:
+            return category
+    if entry_type in _BOOK_TYPES:
+        return Category.BOOK
+    if entry_type in _STANDARD_TYPES:
+        return Category.STANDARD
+    if entry_type in _ACADEMIC_TYPES or "doi" in fields or "eprint" in fields:
+        return Category.ACADEMIC
+    if entry_type in _DOCS_TYPES:
+        return Category.VENDOR_DOCS
+    return Category.INDUSTRY
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for value in values:
+        seen.setdefault(normalize_name(value), value)
+    return tuple(seen.values())

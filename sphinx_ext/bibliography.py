@@ -1,0 +1,126 @@
+"""Loading the bibliography through sphinxcontrib-bibtex, without its tracebacks.
+
+sphinxcontrib-bibtex parses the ``.bib`` files on ``builder-inited`` and keeps
+the result (with file mtimes) in the environment. A syntax error stops its
+parse with a traceback; so this module runs the same parse a little earlier
+(priority 400), with pybtex's error capture on, and turns each captured error
+into a ``citations.bibfile`` or ``citations.duplicate-key`` warning at the
+file and line. sphinxcontrib-bibtex then finds its cache up to date and does
+not parse again.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+import pybtex.errors
+from pybtex.database import BibliographyDataError
+from pybtex.scanner import PybtexSyntaxError
+from sphinxcontrib.bibtex.bibfile import BibData, process_bibdata
+
+from sphinx_ext.warnings_ import Subtype, warn
+
+if TYPE_CHECKING:
+    from pybtex.database import Entry
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+
+__all__ = ["bib_paths", "bibdata", "check_bibfiles", "load_bibliography"]
+
+
+def bib_paths(confdir: str | Path, config: Config) -> list[Path]:
+    """The configured ``.bib`` files, as sphinxcontrib-bibtex resolves them."""
+    return [(Path(confdir) / name).resolve() for name in config.bibtex_bibfiles or ()]
+
+
+def check_bibfiles(app: Sphinx, config: Config) -> None:
+    """``config-inited``: drop missing ``.bib`` files from the list, with a warning.
+
+    A missing file would otherwise be reported by sphinxcontrib-bibtex
+    without a location, and again on every build.
+    """
+    kept = []
+    for name, path in zip(config.bibtex_bibfiles or (), bib_paths(app.confdir, config), strict=True):
+        if path.is_file():
+            kept.append(name)
+        else:
+            warn(
+                "bibliography file %r not found (looked for %s); "
+                "check bibtex_bibfiles in conf.py",
+                name,
+                path,
+                subtype=Subtype.BIBFILE,
+                location="conf.py",
+            )
+    config.bibtex_bibfiles = kept
+
+
+def load_bibliography(app: Sphinx) -> None:
+    """``builder-inited``: parse the ``.bib`` files, reporting every error."""
+    domain = cast("BibtexDomain", app.env.get_domain("cite"))
+    paths = bib_paths(app.confdir, app.config)
+    with pybtex.errors.capture() as errors:
+        domain.data["bibdata"] = process_bibdata(
+            domain.bibdata, paths, app.config.bibtex_encoding
+        )
+    for error in errors:
+        _report(error, paths)
+
+
+def bibdata(env: BuildEnvironment) -> BibData:
+    """The parsed bibliography, as sphinxcontrib-bibtex keeps it."""
+    return cast("BibtexDomain", env.get_domain("cite")).bibdata
+
+
+def entries(env: BuildEnvironment) -> dict[str, Entry]:
+    """Every entry of the bibliography, by key, in file order."""
+    return dict(bibdata(env).data.entries)
+
+
+def _report(error: Exception, paths: list[Path]) -> None:
+    if isinstance(error, PybtexSyntaxError):
+        filename = error.get_filename() or (str(paths[0]) if paths else "?")
+        line = getattr(error, "lineno", None)
+        location = f"{filename}:{line}" if line else filename
+        warn(
+            "%s; entries after this point may be incomplete. "
+            "Check the braces and commas of the entry that starts before this line",
+            _syntax_message(error),
+            subtype=Subtype.BIBFILE,
+            location=location,
+        )
+    elif isinstance(error, BibliographyDataError) and "repeated" in str(error):
+        key = str(error).rsplit(":", 1)[-1].strip()
+        warn(
+            "duplicate bibliography key %r: the later entry is ignored; rename one of them",
+            key,
+            subtype=Subtype.DUPLICATE_KEY,
+            location=_second_definition(key, paths),
+        )
+    else:
+        warn("bibliography error: %s", error, subtype=Subtype.BIBFILE, location=None)
+
+
+def _syntax_message(error: PybtexSyntaxError) -> str:
+    # pybtex's str() repeats "in line N", which the location already says.
+    return re.sub(r" in line \d+", "", str(error))
+
+
+def _second_definition(key: str, paths: list[Path]) -> str | None:
+    """Where *key* is defined a second time: ``file:line``, for the warning."""
+    pattern = re.compile(r"@\w+\s*[{(]\s*" + re.escape(key) + r"\s*,", re.IGNORECASE)
+    seen = 0
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8-sig", errors="replace")
+        except OSError:
+            continue
+        for match in pattern.finditer(text):
+            seen += 1
+            if seen == 2:
+                return f"{path}:{text.count(chr(10), 0, match.start()) + 1}"
+    return None

@@ -1,0 +1,108 @@
+"""``citations.json``: the book's citations, machine-readable.
+
+Written to the output folder at the end of every build that wrote pages.
+Keys are sorted and lists have a fixed order, so equivalent builds (serial or
+parallel, clean or incremental) give byte-identical files. The layout::
+
+    {
+      "chapters": [{"number", "title", "docname",
+                    "references": [{"number", "key", "label", "note"}]}],
+      "works": [{"key", "label", "title", "url", "category", "chapters"}],
+      "citations": [{"docname", "line",
+                     "items": [{"key", "locator", "status", "text"}]}]
+    }
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx_ext.domain import get_domain
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__all__ = ["FILENAME", "book_data", "write_atomically", "write_citations_json"]
+
+FILENAME = "citations.json"
+
+
+def book_data(app: Sphinx) -> dict[str, Any]:
+    """The content of ``citations.json`` for the current build."""
+    domain = get_domain(app.env)
+    book = domain.book
+    works = domain.works
+    chapters_of = dict(book.frequency)
+    return {
+        "chapters": [
+            {
+                "number": chapter.number,
+                "title": chapter.title,
+                "docname": chapter.docname,
+                "references": [
+                    {
+                        "number": entry.number,
+                        "key": entry.key,
+                        "label": works[entry.key].cite_label,
+                        "note": entry.note,
+                    }
+                    for entry in book.references.get(chapter.number, [])
+                ],
+            }
+            for chapter in book.chapters
+        ],
+        "works": [
+            {
+                "key": key,
+                "label": work.cite_label,
+                "title": work.title,
+                "url": work.url,
+                "category": work.category.value,
+                "chapters": list(chapters_of.get(key, ())),
+            }
+            for key, work in sorted(works.items())
+        ],
+        "citations": [
+            {
+                "docname": docname,
+                "line": record.line,
+                "items": [
+                    {
+                        "key": item.key,
+                        "locator": item.locator,
+                        "status": item.status,
+                        "text": item.text,
+                    }
+                    for item in record.items
+                ],
+            }
+            for docname in sorted(domain.citations)
+            for record in domain.citations[docname]
+        ],
+    }
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace *path* with *text* in one step: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    os.chmod(path, 0o644)
+
+
+def write_citations_json(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: write ``citations.json`` unless the build failed."""
+    if exception is not None or app.builder.name in {"sourcecheck", "linkcheck"}:
+        return
+    text = json.dumps(book_data(app), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    write_atomically(Path(app.outdir) / FILENAME, text)

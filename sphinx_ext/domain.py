@@ -1,0 +1,255 @@
+"""The ``citations`` domain: per-document citation state, and the book built from it.
+
+Per document it keeps the citations (with their resolved keys), the
+``{source-note}`` notes and which placeholder directives the document holds.
+That state is collected in :meth:`CitationsDomain.process_doc`, dropped in
+:meth:`~CitationsDomain.clear_doc` and merged from parallel readers in
+:meth:`~CitationsDomain.merge_domaindata`, so reading is parallel safe.
+
+Everything that depends on every chapter (the :class:`~sphinx_ext._book.Book`)
+is computed once per build, on ``write-started``, never per document.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from docutils import nodes
+from sphinx.domains import Domain
+from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+
+from sphinx_ext import bibliography
+from sphinx_ext._book import Book, CitationRecord, ItemRecord, NoteRecord, build_book
+from sphinx_ext._resolver import LabelIndex, Status
+from sphinx_ext._works import Work, build_works
+from sphinx_ext.chapters import find_chapters
+from sphinx_ext.nodes import (
+    chapter_references,
+    citation_frequency,
+    source_citation,
+    source_item,
+    source_note,
+    works_cited,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Set
+
+    from pybtex.database import Entry
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+__all__ = ["CitationsDomain", "get_domain"]
+
+#: Placements recorded per document.
+WORKS_CITED = "works-cited"
+FREQUENCY = "citation-frequency"
+CHAPTER_REFERENCES = "chapter-references"
+
+
+class CitationsDomain(Domain):
+    """Citation state of every document, and the book-wide view of it."""
+
+    name = "citations"
+    label = "Citations"
+    data_version = 1
+    initial_data: ClassVar[dict[str, Any]] = {
+        "citations": {},  # docname -> list[CitationRecord]
+        "notes": {},  # docname -> list[NoteRecord]
+        "placements": {},  # docname -> sorted list of placement names
+    }
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        # Transient, per process: never pickled with the environment.
+        self._works_source: object = None
+        self._works: dict[str, Work] = {}
+        self._index: LabelIndex | None = None
+        self._book: Book | None = None
+        self._touched: set[str] = set()
+
+    # -- per-document state ---------------------------------------------------
+
+    @property
+    def citations(self) -> dict[str, list[CitationRecord]]:
+        return cast("dict[str, list[CitationRecord]]", self.data["citations"])
+
+    @property
+    def notes(self) -> dict[str, list[NoteRecord]]:
+        return cast("dict[str, list[NoteRecord]]", self.data["notes"])
+
+    @property
+    def placements(self) -> dict[str, list[str]]:
+        return cast("dict[str, list[str]]", self.data["placements"])
+
+    def clear_doc(self, docname: str) -> None:
+        self._touched.add(docname)
+        for table in (self.citations, self.notes, self.placements):
+            table.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for name in ("citations", "notes", "placements"):
+            for docname, value in otherdata[name].items():
+                if docname in docnames:
+                    self.data[name][docname] = value
+        self._touched.update(docnames)
+
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
+        self._touched.add(docname)
+        records: list[CitationRecord] = []
+        notes: list[NoteRecord] = []
+        placements: set[str] = set()
+        known = self.works
+        for node in document.findall(_collected):
+            if isinstance(node, source_citation):
+                records.append(CitationRecord(node.get("line"), _items_of(node)))
+            elif isinstance(node, nodes.Element) and node.get("refdomain") == "cite":
+                records.append(_cite_role_record(node, known))
+            elif isinstance(node, source_note):
+                notes.append(NoteRecord(node["key"], node["note"], node.get("line")))
+            elif isinstance(node, chapter_references) and not node.get("auto"):
+                placements.add(CHAPTER_REFERENCES)
+            elif isinstance(node, works_cited):
+                placements.add(WORKS_CITED)
+            elif isinstance(node, citation_frequency):
+                placements.add(FREQUENCY)
+        if records:
+            self.citations[docname] = records
+        if notes:
+            self.notes[docname] = notes
+        if placements:
+            self.placements[docname] = sorted(placements)
+
+    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[tuple[str, nodes.Element]]:
+        return []
+
+    # -- the bibliography, once per process -----------------------------------
+
+    def _load_works(self) -> None:
+        data = bibliography.bibdata(self.env).data
+        if self._works_source is not data:
+            self._works = build_works(data.entries)
+            self._index = LabelIndex(self._works)
+            self._works_source = data
+
+    @property
+    def works(self) -> dict[str, Work]:
+        """Every work of the bibliography, by key."""
+        self._load_works()
+        return self._works
+
+    @property
+    def index(self) -> LabelIndex:
+        """The label index, built once per bibliography per process."""
+        self._load_works()
+        assert self._index is not None
+        return self._index
+
+    def entry(self, key: str) -> Entry:
+        return bibliography.bibdata(self.env).data.entries[key]
+
+    # -- the book, once per build ---------------------------------------------
+
+    @property
+    def book(self) -> Book:
+        """The book-wide view; computed on first use after reading."""
+        if self._book is None:
+            self._book = self.compute_book()
+        return self._book
+
+    def compute_book(self) -> Book:
+        list_docs = {d for d, p in self.placements.items() if CHAPTER_REFERENCES in p}
+        chapters = find_chapters(self.env, list_docs)
+        labels = {key: work.cite_label for key, work in self.works.items()}
+        return build_book(chapters, self.citations, self.notes, labels)
+
+    def pages_of_whole_book(self) -> list[str]:
+        """Documents showing the frequency table or the Works Cited."""
+        return sorted(
+            d for d, p in self.placements.items() if WORKS_CITED in p or FREQUENCY in p
+        )
+
+    def citing_locations(self) -> dict[str, list[tuple[str, int | None, str | None]]]:
+        """Every place each work is cited: key → ``[(docname, line, locator)]``."""
+        found: dict[str, list[tuple[str, int | None, str | None]]] = {}
+        for docname in sorted(self.citations):
+            for record in self.citations[docname]:
+                for item in record.items:
+                    if item.key is not None:
+                        found.setdefault(item.key, []).append((docname, record.line, item.locator))
+        return found
+
+
+def get_domain(env: BuildEnvironment) -> CitationsDomain:
+    return cast("CitationsDomain", env.get_domain(CitationsDomain.name))
+
+
+def _collected(node: nodes.Node) -> bool:
+    return isinstance(
+        node,
+        source_citation | source_note | chapter_references | works_cited | citation_frequency,
+    ) or (isinstance(node, nodes.Element) and node.get("refdomain") == "cite")
+
+
+def _items_of(citation: source_citation) -> tuple[ItemRecord, ...]:
+    return tuple(
+        ItemRecord(
+            item.get("key"),
+            item.get("locator"),
+            item["status"],
+            item["written"],
+            item["ids"][0] if item["ids"] else "",
+        )
+        for item in citation.findall(source_item)
+        if item["status"] != "malformed"
+    )
+
+
+def _cite_role_record(node: nodes.Element, known: dict[str, Work]) -> CitationRecord:
+    items = []
+    for target in parse_citation_targets(node.get("reftarget", "")):
+        status = Status.RESOLVED if target.key in known else Status.UNKNOWN
+        items.append(
+            ItemRecord(
+                target.key if status is Status.RESOLVED else None,
+                target.post or None,
+                status.value,
+                target.key,
+                node["ids"][0] if node.get("ids") else "",
+            )
+        )
+    return CitationRecord(node.line, tuple(items))
+
+
+# -- events --------------------------------------------------------------------
+
+
+def compute_book(app: Sphinx, builder: Builder) -> None:
+    """``write-started``: compute the book once, before any page is written."""
+    domain = get_domain(app.env)
+    domain._book = domain.compute_book()
+
+
+def outdated_by_changes(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
+    """``env-get-updated``: pages that show other chapters' citations.
+
+    When any document was read or removed, the Works Cited and frequency
+    pages, and the References of each chapter a changed document belongs
+    to, must be written again.
+    """
+    domain = get_domain(env)
+    touched, domain._touched = domain._touched, set()
+    domain._book = None
+    if not touched:
+        return []
+    outdated = set(domain.pages_of_whole_book())
+    chapters = domain.book.chapters
+    if env.config.root_doc in touched:
+        outdated.update(chapter.references_docname for chapter in chapters)
+    else:
+        for chapter in chapters:
+            if touched.intersection(chapter.docnames):
+                outdated.add(chapter.references_docname)
+    domain._book = None
+    return sorted(outdated - touched)

@@ -1,0 +1,57 @@
+"""HTML (and EPUB) rendering: spans and an ordered list, classed for styling.
+
+``source-citation`` wraps a whole ``[Source: …]``, ``source-item`` one work
+(its ``id`` is the target of the entry's back-link), ``source-references`` is
+the chapter's ``<ol>``, ``source-backlinks`` the links back to the text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.writers.html5 import HTML5Translator
+
+__all__ = ["BACKLINKS", "CITATION", "ENTRY", "ITEM", "LIST"]
+
+
+def _visit_citation(self: HTML5Translator, node: nodes.Element) -> None:
+    self.body.append(self.starttag(node, "span", ""))
+
+
+def _visit_item(self: HTML5Translator, node: nodes.Element) -> None:
+    self.body.append(self.starttag(node, "span", "", CLASS="source-item"))
+
+
+def _depart_span(self: HTML5Translator, node: nodes.Element) -> None:
+    self.body.append("</span>")
+
+
+def _visit_list(self: HTML5Translator, node: nodes.Element) -> None:
+    self.visit_enumerated_list(node)
+
+
+def _depart_list(self: HTML5Translator, node: nodes.Element) -> None:
+    self.depart_enumerated_list(node)
+
+
+def _visit_entry(self: HTML5Translator, node: nodes.Element) -> None:
+    self.visit_list_item(node)
+
+
+def _depart_entry(self: HTML5Translator, node: nodes.Element) -> None:
+    self.depart_list_item(node)
+
+
+def _visit_backlinks(self: HTML5Translator, node: nodes.Element) -> None:
+    # U+21A9 with the text-style selector, so no emoji font takes it over.
+    self.body.append(self.starttag(node, "span", "", title="Back to the citing text"))
+    self.body.append("\u21a9\ufe0e ")
+
+
+CITATION = (_visit_citation, _depart_span)
+ITEM = (_visit_item, _depart_span)
+LIST = (_visit_list, _depart_list)
+ENTRY = (_visit_entry, _depart_entry)
+BACKLINKS = (_visit_backlinks, _depart_span)

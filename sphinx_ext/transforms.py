@@ -1,0 +1,251 @@
+"""Read time: find ``[Source: …]`` in the text, resolve every item, report problems.
+
+:class:`SourceCitations` runs once per document after parsing. It replaces
+each ``[Source: …]`` in running text (never in code, math, raw or links) by
+a :class:`~sphinx_ext.nodes.source_citation`, then resolves every item of
+every citation of the document, whether it came from the text or from the
+``{source}`` role, and warns at the item's line about anything it cannot
+resolve. Finally it marks where a chapter's References go when the author
+does not place them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms import SphinxTransform
+
+from sphinx_ext import bibliography
+from sphinx_ext._parser import Citation, Item, Malformed, UnclosedCitation, find_citations
+from sphinx_ext._resolver import Resolution, Status
+from sphinx_ext.domain import get_domain
+from sphinx_ext.nodes import chapter_references, source_citation, source_item
+from sphinx_ext.warnings_ import Subtype, warn
+
+if TYPE_CHECKING:
+    from sphinx_ext._works import Work
+
+__all__ = ["SourceCitations", "build_citation_node", "report_resolution"]
+
+# Text in these is never a citation.
+_SKIPPED = (
+    nodes.FixedTextElement,
+    nodes.literal,
+    nodes.raw,
+    nodes.comment,
+    nodes.math,
+    nodes.reference,
+    nodes.target,
+    addnodes.pending_xref,
+    source_citation,
+)
+
+
+def build_citation_node(
+    items: tuple[Item | Malformed, ...], docname: str, line: int | None
+) -> source_citation:
+    """A ``source_citation`` with one ``source_item`` per item, unresolved yet."""
+    citation = source_citation("", classes=["source-citation"], docname=docname, line=line)
+    citation += nodes.Text("[Source: ")
+    for position, item in enumerate(items):
+        if position:
+            citation += nodes.Text("; ")
+        if isinstance(item, Malformed):
+            node = source_item(
+                "",
+                nodes.Text(item.text),
+                status="malformed",
+                problem=item.problem.value,
+                message=item.message,
+                written=item.text,
+                docname=docname,
+            )
+        else:
+            node = source_item(
+                "",
+                nodes.Text(item.text),
+                status="pending",
+                written=item.text,
+                locator=item.locator,
+                docname=docname,
+                **({"refkey": item.key} if item.key else {}),
+                **({"name": item.name, "year": item.year, "letter": item.letter or ""}
+                   if item.key is None else {}),
+            )
+        citation += node
+    citation += nodes.Text("]")
+    citation.line = line
+    return citation
+
+
+class SourceCitations(SphinxTransform):
+    """Turn ``[Source: …]`` text into nodes, resolve them and report problems."""
+
+    # After MyST and docutils have built the tree, before domains collect it (850).
+    default_priority = 700
+
+    def apply(self, **kwargs: object) -> None:
+        docname = self.env.docname
+        for parent in list(_text_parents(self.document)):
+            _replace_in(parent, docname)
+        items = list(self.document.findall(source_item))
+        if items:
+            for path in bibliography.bib_paths(self.env.srcdir, self.config):
+                self.env.note_dependency(path)
+            domain = get_domain(self.env)
+            for number, item in enumerate(items, start=1):
+                item["ids"] = [f"src-{number}"]
+                _resolve(item, domain.index.resolve, domain.works)
+        if self.config.citations_auto_references:
+            _mark_auto_references(self.document, docname)
+
+
+def _text_parents(node: nodes.Element) -> Iterator[nodes.Element]:
+    """Elements with a direct Text child holding an opener, skipping code and links."""
+    stack: list[nodes.Element] = [node]
+    while stack:
+        element = stack.pop()
+        if isinstance(element, _SKIPPED):
+            continue
+        has_text = False
+        for child in element.children:
+            if isinstance(child, nodes.Text):
+                has_text = has_text or "[" in child
+            elif isinstance(child, nodes.Element):
+                stack.append(child)
+        if has_text:
+            yield element
+
+
+def _replace_in(parent: nodes.Element, docname: str) -> None:
+    base_line = _line_of(parent)
+    newlines_before = 0
+    index = 0
+    while index < len(parent.children):
+        child = parent.children[index]
+        if not isinstance(child, nodes.Text):
+            newlines_before += child.astext().count("\n")
+            index += 1
+            continue
+        end = index
+        while end < len(parent.children) and isinstance(parent.children[end], nodes.Text):
+            end += 1
+        text = "".join(str(t) for t in parent.children[index:end])
+        found = find_citations(text)
+        if not found:
+            newlines_before += text.count("\n")
+            index = end
+            continue
+        replacement: list[nodes.Node] = []
+        position = 0
+        for citation in found:
+            line = None
+            if base_line is not None:
+                line = base_line + newlines_before + text.count("\n", 0, citation.start)
+            if citation.start > position:
+                replacement.append(nodes.Text(text[position : citation.start]))
+            if isinstance(citation, UnclosedCitation):
+                warn(
+                    "%s: %r; close it, or escape the bracket if it is not a citation",
+                    citation.message,
+                    _snippet(text[citation.start : citation.end]),
+                    subtype=Subtype.UNCLOSED,
+                    location=(docname, line),
+                )
+                replacement.append(nodes.Text(text[citation.start : citation.end]))
+            else:
+                assert isinstance(citation, Citation)
+                replacement.append(build_citation_node(citation.items, docname, line))
+            position = citation.end
+        if position < len(text):
+            replacement.append(nodes.Text(text[position:]))
+        parent[index:end] = replacement
+        newlines_before += text.count("\n")
+        index += len(replacement)
+
+
+def _resolve(
+    item: source_item,
+    resolve: Callable[[Item], Resolution],
+    works: dict[str, Work],
+) -> None:
+    location = (item["docname"], _line_of(item))
+    if item["status"] == "malformed":
+        warn(
+            "malformed citation: %s",
+            item["message"],
+            subtype=Subtype(item["problem"]),
+            location=location,
+        )
+        item["classes"].append("source-unresolved")
+        return
+    parsed = Item(
+        text=item["written"],
+        name=item.get("name"),
+        year=item.get("year"),
+        letter=item.get("letter") or None,
+        locator=item.get("locator"),
+        key=item.get("refkey"),
+    )
+    resolution = resolve(parsed)
+    item["status"] = resolution.status.value
+    if resolution.status is Status.RESOLVED:
+        assert resolution.key is not None
+        item["key"] = resolution.key
+        work = works[resolution.key]
+        shown = work.cite_label + (f", {parsed.locator}" if parsed.locator else "")
+        item.children = []
+        item += nodes.Text(shown)
+        return
+    item["classes"].append("source-unresolved")
+    report_resolution(item["written"], resolution, location)
+
+
+def report_resolution(
+    text: str, resolution: Resolution, location: tuple[str | None, int | None]
+) -> None:
+    """Warn about an unresolved item, with candidates or a "did you mean"."""
+    if resolution.status is Status.AMBIGUOUS:
+        candidates = "; ".join(f"{label} ({key})" for label, key in resolution.candidates)
+        warn(
+            "ambiguous citation %r matches %d works: %s; add the year letter",
+            text,
+            len(resolution.candidates),
+            candidates,
+            subtype=Subtype.AMBIGUOUS,
+            location=location,
+        )
+        return
+    hint = f"; did you mean {' or '.join(map(repr, resolution.suggestions))}?" if resolution.suggestions else ""
+    reason = f" ({resolution.reason})" if resolution.reason else ""
+    warn(
+        "unknown work %r: not in the bibliography%s%s",
+        text,
+        reason,
+        hint,
+        subtype=Subtype.UNKNOWN,
+        location=location,
+    )
+
+
+def _mark_auto_references(document: nodes.document, docname: str) -> None:
+    sections = [n for n in document.children if isinstance(n, nodes.section)]
+    target: nodes.Element = sections[-1] if sections else document
+    target += chapter_references("", auto=True, docname=docname)
+
+
+def _line_of(node: nodes.Node) -> int | None:
+    current: nodes.Node | None = node
+    while current is not None:
+        if current.line is not None:
+            return current.line
+        current = current.parent
+    return None
+
+
+def _snippet(text: str, width: int = 40) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"

@@ -1,0 +1,65 @@
+"""The extension's warnings: one type, ``citations``, and its subtypes.
+
+Every warning the extension emits carries ``type="citations"`` and one of the
+subtypes below, so a book can silence one kind in ``conf.py``::
+
+    suppress_warnings = ["citations.ambiguous"]
+
+and ``sphinx-build -W`` turns any of them into an error.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from docutils import nodes
+
+__all__ = ["WARNING_TYPE", "Subtype", "warn"]
+
+#: The ``type`` of every warning of this extension.
+WARNING_TYPE = "citations"
+
+_LOGGER = logging.getLogger("sphinx_ext")
+
+
+class Subtype(StrEnum):
+    """The subtypes of ``citations`` warnings, one per kind of problem."""
+
+    UNKNOWN = "unknown"
+    """A citation names a work that is not in the bibliography."""
+    AMBIGUOUS = "ambiguous"
+    """A citation without a year letter matches several works."""
+    UNCLOSED = "unclosed"
+    """A ``[Source:`` has no closing bracket."""
+    EMPTY_ITEM = "empty-item"
+    """A citation, or one of its ``;``-separated items, is empty."""
+    NO_YEAR = "no-year"
+    """An item has no year (and is not a BibTeX key)."""
+    BAD_LETTER = "bad-letter"
+    """The year is followed by something other than a lowercase letter."""
+    BIBFILE = "bibfile"
+    """A ``.bib`` file is missing or cannot be parsed."""
+    DUPLICATE_KEY = "duplicate-key"
+    """Two ``.bib`` entries share a key; the later one is ignored."""
+    CONFIG = "config"
+    """A configuration value has the wrong type or value; its default is used."""
+    NOTE = "note"
+    """A ``{source-note}`` that cannot be attached to a chapter's list."""
+    PLACEMENT = "placement"
+    """A ``{chapter-references}`` outside a chapter, or twice in one chapter."""
+    SOURCE_CHECK = "source-check"
+    """A finding of the source verification (static checks or URL checks)."""
+
+
+def warn(
+    message: str,
+    *args: Any,
+    subtype: Subtype,
+    location: str | tuple[str | None, int | None] | nodes.Node | None = None,
+) -> None:
+    """Emit a ``citations.<subtype>`` warning; *message* is %-formatted with *args*."""
+    _LOGGER.warning(message, *args, type=WARNING_TYPE, subtype=subtype.value, location=location)
