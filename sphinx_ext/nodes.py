@@ -25,6 +25,7 @@ __all__ = [
     "citation_frequency",
     "reference_entry",
     "references_list",
+    "references_title",
     "source_citation",
     "source_backlinks",
     "source_item",
@@ -39,6 +40,10 @@ class source_citation(nodes.inline):  # noqa: N801 - docutils names nodes in low
 
 class source_item(nodes.inline):  # noqa: N801
     """One cited work: ``key`` (absent when unresolved), ``locator``, ``status``."""
+
+
+class references_title(nodes.title):  # noqa: N801
+    """The title of an automatic References section, never section-numbered."""
 
 
 class references_list(nodes.enumerated_list):  # noqa: N801

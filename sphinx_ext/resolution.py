@@ -35,6 +35,7 @@ from sphinx_ext.nodes import (
     citation_frequency,
     reference_entry,
     references_list,
+    references_title,
     source_backlinks,
     source_item,
     source_note,
@@ -132,7 +133,7 @@ class _Renderer:
                 placeholder.parent.remove(placeholder)
                 return
             section = nodes.section("", ids=["references"], classes=["source-references-section"])
-            section += nodes.title("", self.config.citations_references_title)
+            section += references_title("", self.config.citations_references_title)
             section += self.references_list(chapter.number, docname, backlinks=True)
             placeholder.replace_self(section)
             return

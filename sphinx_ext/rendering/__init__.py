@@ -14,6 +14,7 @@ from sphinx_ext.nodes import (
     PLACEHOLDERS,
     reference_entry,
     references_list,
+    references_title,
     source_backlinks,
     source_citation,
     source_item,
@@ -42,6 +43,7 @@ NODE_VISITORS: dict[type[Any], _Visitors] = {
     source_item: _for_all(html.ITEM, latex.ITEM, generic.PASS),
     references_list: _for_all(html.LIST, latex.LIST, generic.LIST),
     reference_entry: _for_all(html.ENTRY, latex.ENTRY, generic.ENTRY),
+    references_title: _for_all(html.TITLE, latex.TITLE, generic.TITLE),
     source_backlinks: _for_all(html.BACKLINKS, latex.BACKLINKS, generic.SKIP),
     **{placeholder: _for_all(generic.SKIP, generic.SKIP, generic.SKIP)
        for placeholder in PLACEHOLDERS},

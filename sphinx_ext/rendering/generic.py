@@ -6,7 +6,7 @@ from typing import Any
 
 from docutils import nodes
 
-__all__ = ["ENTRY", "LIST", "PASS", "SKIP"]
+__all__ = ["ENTRY", "LIST", "PASS", "SKIP", "TITLE"]
 
 
 def _pass(self: Any, node: nodes.Element) -> None:
@@ -33,6 +33,14 @@ def _depart_entry(self: Any, node: nodes.Element) -> None:
     self.depart_list_item(node)
 
 
+def _visit_title(self: Any, node: nodes.Element) -> None:
+    self.visit_title(node)
+
+
+def _depart_title(self: Any, node: nodes.Element) -> None:
+    self.depart_title(node)
+
+
 #: Render the children only.
 PASS = (_pass, _pass)
 #: Render nothing.
@@ -41,3 +49,5 @@ SKIP = (_skip, None)
 LIST = (_visit_list, _depart_list)
 #: An entry is a list item.
 ENTRY = (_visit_entry, _depart_entry)
+#: A references title is a title.
+TITLE = (_visit_title, _depart_title)

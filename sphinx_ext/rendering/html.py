@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from docutils import nodes
     from sphinx.writers.html5 import HTML5Translator
 
-__all__ = ["BACKLINKS", "CITATION", "ENTRY", "ITEM", "LIST"]
+__all__ = ["BACKLINKS", "CITATION", "ENTRY", "ITEM", "LIST", "TITLE"]
 
 
 def _visit_citation(self: HTML5Translator, node: nodes.Element) -> None:
@@ -50,8 +50,23 @@ def _visit_backlinks(self: HTML5Translator, node: nodes.Element) -> None:
     self.body.append("\u21a9\ufe0e ")
 
 
+def _visit_title(self: HTML5Translator, node: nodes.Element) -> None:
+    # Sphinx numbers a heading it does not know with its page's number
+    # ("1. References"); with no numbers in sight it numbers nothing.
+    numbers, self.builder.secnumbers = self.builder.secnumbers, {}  # type: ignore[attr-defined]
+    try:
+        self.visit_title(node)
+    finally:
+        self.builder.secnumbers = numbers  # type: ignore[attr-defined]
+
+
+def _depart_title(self: HTML5Translator, node: nodes.Element) -> None:
+    self.depart_title(node)
+
+
 CITATION = (_visit_citation, _depart_span)
 ITEM = (_visit_item, _depart_span)
 LIST = (_visit_list, _depart_list)
 ENTRY = (_visit_entry, _depart_entry)
 BACKLINKS = (_visit_backlinks, _depart_span)
+TITLE = (_visit_title, _depart_title)

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from docutils import nodes
     from sphinx.writers.latex import LaTeXTranslator
 
-__all__ = ["BACKLINKS", "CITATION", "ENTRY", "ITEM", "LIST"]
+__all__ = ["BACKLINKS", "CITATION", "ENTRY", "ITEM", "LIST", "TITLE"]
 
 
 def _pass(self: LaTeXTranslator, node: nodes.Element) -> None:
@@ -47,8 +47,17 @@ def _visit_backlinks(self: LaTeXTranslator, node: nodes.Element) -> None:
     self.body.append(r"\,$\uparrow$\,")
 
 
+def _visit_title(self: LaTeXTranslator, node: nodes.Element) -> None:
+    self.visit_title(node)
+
+
+def _depart_title(self: LaTeXTranslator, node: nodes.Element) -> None:
+    self.depart_title(node)
+
+
 CITATION = (_pass, _pass)
 ITEM = (_visit_item, _pass)
 LIST = (_visit_list, _depart_list)
 ENTRY = (_visit_entry, _depart_entry)
 BACKLINKS = (_visit_backlinks, _pass)
+TITLE = (_visit_title, _depart_title)
