@@ -22,7 +22,7 @@ from sphinx_ext.directives import (
     SourceNoteDirective,
     WorksCitedDirective,
 )
-from sphinx_ext.resolution import FillCitations
+from sphinx_ext.resolution import fill_citations
 from sphinx_ext.roles import SourceRole
 from sphinx_ext.transforms import SourceCitations
 
@@ -53,13 +53,13 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("works-cited", WorksCitedDirective)
     app.add_directive("source-note", SourceNoteDirective)
     app.add_transform(SourceCitations)
-    app.add_post_transform(FillCitations)
 
     # Before sphinxcontrib-bibtex's own parse (500), so that ours reports errors.
     app.connect("builder-inited", bibliography.load_bibliography, priority=400)
     # After Sphinx numbers sections (500): chapters are known by their numbers.
     app.connect("env-get-updated", domain.outdated_by_changes, priority=900)
     app.connect("write-started", domain.compute_book)
+    app.connect("doctree-resolved", fill_citations)
     app.connect("build-finished", citations_json.write_citations_json)
 
     return {

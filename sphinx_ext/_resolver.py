@@ -54,6 +54,8 @@ class Resolution:
     suggestions: tuple[str, ...] = ()
     #: Why an unknown item is unknown, when more can be said than "not found".
     reason: str = ""
+    #: The item looked like a key but is a known author/org: the year is missing.
+    missing_year: bool = False
 
 
 class LabelIndex:
@@ -102,6 +104,11 @@ class LabelIndex:
         found = self._keys_folded.get(key.casefold())
         if found is not None:
             return Resolution(Status.RESOLVED, found)
+        name = normalize_name(key)
+        if name in self._years_by_name:
+            return Resolution(
+                Status.UNKNOWN, suggestions=self._suggest(name, ""), missing_year=True
+            )
         close = difflib.get_close_matches(key, self._keys_folded.values(), n=3, cutoff=0.75)
         return Resolution(Status.UNKNOWN, suggestions=tuple(close))
 

@@ -20,6 +20,7 @@ from pybtex.database import BibliographyDataError
 from pybtex.scanner import PybtexSyntaxError
 from sphinxcontrib.bibtex.bibfile import BibData, process_bibdata
 
+from sphinx_ext.config import config_location
 from sphinx_ext.warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def check_bibfiles(app: Sphinx, config: Config) -> None:
                 name,
                 path,
                 subtype=Subtype.BIBFILE,
-                location="conf.py",
+                location=config_location(app.confdir, "bibtex_bibfiles"),
             )
     config.bibtex_bibfiles = kept
 
@@ -64,9 +65,17 @@ def load_bibliography(app: Sphinx) -> None:
     domain = cast("BibtexDomain", app.env.get_domain("cite"))
     paths = bib_paths(app.confdir, app.config)
     with pybtex.errors.capture() as errors:
-        domain.data["bibdata"] = process_bibdata(
-            domain.bibdata, paths, app.config.bibtex_encoding
-        )
+        try:
+            domain.data["bibdata"] = process_bibdata(
+                domain.bibdata, paths, app.config.bibtex_encoding
+            )
+        except (OSError, UnicodeError) as error:
+            warn(
+                "cannot read the bibliography: %s; check bibtex_bibfiles and bibtex_encoding",
+                error,
+                subtype=Subtype.BIBFILE,
+                location=config_location(app.confdir, "bibtex_bibfiles"),
+            )
     for error in errors:
         _report(error, paths)
 
@@ -83,13 +92,14 @@ def entries(env: BuildEnvironment) -> dict[str, Entry]:
 
 def _report(error: Exception, paths: list[Path]) -> None:
     if isinstance(error, PybtexSyntaxError):
-        filename = error.get_filename() or (str(paths[0]) if paths else "?")
+        # get_filename() fails on the Path objects sphinxcontrib-bibtex passes in.
+        filename = str(getattr(error, "filename", None) or (paths[0] if paths else "?"))
         line = getattr(error, "lineno", None)
         location = f"{filename}:{line}" if line else filename
         warn(
-            "%s; entries after this point may be incomplete. "
-            "Check the braces and commas of the entry that starts before this line",
+            "%s; %s may be incomplete. Check its braces and commas",
             _syntax_message(error),
+            _entry_start(error),
             subtype=Subtype.BIBFILE,
             location=location,
         )
@@ -103,6 +113,16 @@ def _report(error: Exception, paths: list[Path]) -> None:
         )
     else:
         warn("bibliography error: %s", error, subtype=Subtype.BIBFILE, location=None)
+
+
+def _entry_start(error: PybtexSyntaxError) -> str:
+    """Which entry the error is in, from the parser's own context."""
+    try:
+        start = error.error_context_info[0]
+        line = error.parser.text.count("\n", 0, start) + 1
+    except (AttributeError, IndexError, TypeError):
+        return "the entry before this line"
+    return f"the entry starting at line {line}"
 
 
 def _syntax_message(error: PybtexSyntaxError) -> str:

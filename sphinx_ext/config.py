@@ -10,7 +10,9 @@ Each field of :class:`CitationsConfig` is a ``conf.py`` value named
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -155,6 +157,23 @@ class CitationsConfig:
     )
 
 
+def config_location(confdir: str | Path | None, name: str) -> str | None:
+    """``path/conf.py:line`` where *name* is assigned, for warnings about it."""
+    if not confdir:
+        return None
+    path = Path(confdir) / "conf.py"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    assignment = re.compile(rf"^\s*{re.escape(name)}\s*[:=+]")
+    for number, line in enumerate(lines, start=1):
+        if assignment.match(line):
+            return f"{path}:{number}"
+    # Set on the command line (-D), or not at all.
+    return None
+
+
 def register_config(app: Sphinx) -> None:
     """Register every field of :class:`CitationsConfig` as ``citations_<name>``."""
     defaults = CitationsConfig()
@@ -184,7 +203,7 @@ def validate_config(app: Sphinx, config: Config) -> None:
                 problem,
                 default,
                 subtype=Subtype.CONFIG,
-                location="conf.py",
+                location=config_location(app.confdir, name),
             )
             config[name] = default
     if config.bibtex_bibfiles is None:
@@ -192,7 +211,7 @@ def validate_config(app: Sphinx, config: Config) -> None:
             "bibtex_bibfiles is not set; no citation can resolve. "
             "Set it in conf.py, e.g. bibtex_bibfiles = ['references.bib']",
             subtype=Subtype.CONFIG,
-            location="conf.py",
+            location=config_location(app.confdir, "extensions"),
         )
         config.bibtex_bibfiles = []
     elif isinstance(config.bibtex_bibfiles, str):
@@ -201,7 +220,7 @@ def validate_config(app: Sphinx, config: Config) -> None:
             config.bibtex_bibfiles,
             config.bibtex_bibfiles,
             subtype=Subtype.CONFIG,
-            location="conf.py",
+            location=config_location(app.confdir, "bibtex_bibfiles"),
         )
         config.bibtex_bibfiles = [config.bibtex_bibfiles]
 

@@ -1,7 +1,7 @@
 """Write time: link citations and fill the lists and tables.
 
-:class:`FillCitations` is a post-transform, so it runs for every builder on
-the doctree about to be written (for LaTeX, on the whole assembled book; each
+:func:`fill_citations` runs on ``doctree-resolved``, for every builder, on the
+doctree about to be written (for LaTeX, on the whole assembled book; each
 node carries the ``docname`` it was read from). It reads the
 :class:`~sphinx_ext._book.Book` computed once for the build and
 
@@ -19,12 +19,11 @@ to docutils nodes, so each builder escapes bibliography text its own way.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pybtex.plugin
 from docutils import nodes
 from sphinx.errors import NoUri
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from sphinx_ext._book import Book, ReferenceEntry, join_numbers
 from sphinx_ext._formatting import format_entry
@@ -44,32 +43,28 @@ from sphinx_ext.nodes import (
 from sphinx_ext.warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
+    from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
-__all__ = ["FillCitations"]
+__all__ = ["fill_citations"]
 
 _BACKEND = pybtex.plugin.find_plugin("pybtex.backends", "docutils")()
 _CODE = re.compile(r"`([^`]+)`")
 
 
-class FillCitations(SphinxPostTransform):
-    """Link citations to their entries and build every list and table."""
-
-    # Before Sphinx resolves cross-references (10): our links are final already.
-    default_priority = 5
-
-    def run(self, **kwargs: Any) -> None:
-        renderer = _Renderer(get_domain(self.env), self.app.builder, self.env.docname)
-        for item in list(self.document.findall(source_item)):
-            renderer.link_item(item)
-        for note in list(self.document.findall(source_note)):
-            note.parent.remove(note)
-        for placeholder in list(self.document.findall(chapter_references)):
-            renderer.place_references(placeholder)
-        for table in list(self.document.findall(citation_frequency)):
-            table.replace_self(renderer.frequency_table(table["min_chapters"]))
-        for page in list(self.document.findall(works_cited)):
-            page.replace_self(renderer.works_cited(page["min_chapters"]))
+def fill_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: link citations to their entries, build every list and table."""
+    renderer = _Renderer(get_domain(app.env), app.builder, docname)
+    for item in list(doctree.findall(source_item)):
+        renderer.link_item(item)
+    for note in list(doctree.findall(source_note)):
+        note.parent.remove(note)
+    for placeholder in list(doctree.findall(chapter_references)):
+        renderer.place_references(placeholder)
+    for table in list(doctree.findall(citation_frequency)):
+        table.replace_self(renderer.frequency_table(table["min_chapters"]))
+    for page in list(doctree.findall(works_cited)):
+        page.replace_self(renderer.works_cited(page["min_chapters"]))
 
 
 class _Renderer:

@@ -219,7 +219,20 @@ def report_resolution(
             location=location,
         )
         return
-    hint = f"; did you mean {' or '.join(map(repr, resolution.suggestions))}?" if resolution.suggestions else ""
+    hint = (
+        f"; did you mean {' or '.join(map(repr, resolution.suggestions))}?"
+        if resolution.suggestions
+        else ""
+    )
+    if resolution.missing_year:
+        warn(
+            "malformed citation: no year in %r (expected 'Author/Org, Year')%s",
+            text,
+            hint,
+            subtype=Subtype.NO_YEAR,
+            location=location,
+        )
+        return
     reason = f" ({resolution.reason})" if resolution.reason else ""
     warn(
         "unknown work %r: not in the bibliography%s%s",

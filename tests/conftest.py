@@ -2,16 +2,68 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable, Iterator
+from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
+from sphinx.testing.util import SphinxTestApp
 
 pytest_plugins = ["sphinx.testing.fixtures"]
 collect_ignore = ["roots"]
 
 ROOTS = Path(__file__).parent / "roots"
 
+BuildRoot = Callable[..., SphinxTestApp]
+
 
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return ROOTS
+
+
+def copy_root(name: str, destination: Path) -> Path:
+    """A private copy of ``tests/roots/test-<name>`` that a test may edit."""
+    srcdir = destination / name
+    shutil.copytree(ROOTS / f"test-{name}", srcdir)
+    return srcdir
+
+
+def build_app(
+    srcdir: Path,
+    buildername: str = "html",
+    *,
+    parallel: int = 0,
+    freshenv: bool = False,
+    confoverrides: dict[str, Any] | None = None,
+    builddir: Path | None = None,
+) -> SphinxTestApp:
+    """Build *srcdir* with a real Sphinx application; warnings in ``app.warning``."""
+    app = SphinxTestApp(
+        buildername,
+        srcdir=srcdir,
+        builddir=builddir,
+        confoverrides=confoverrides,
+        status=StringIO(),
+        warning=StringIO(),
+        freshenv=freshenv,
+        parallel=parallel,
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+@pytest.fixture(scope="module")
+def build_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuildRoot]:
+    """Copy a root into a fresh folder and build it: one build per call."""
+
+    def build(name: str, buildername: str = "html", **options: Any) -> SphinxTestApp:
+        destination = tmp_path_factory.mktemp(name)
+        return build_app(copy_root(name, destination), buildername, freshenv=True, **options)
+
+    yield build

@@ -1,0 +1,66 @@
+"""Source verification: static and network checks of a book's bibliography, with no Sphinx import.
+
+The Sphinx builder (:mod:`sphinx_ext.sourcecheck`) turns bibliography entries into
+:class:`Source` records and calls :func:`verify`::
+
+    report = verify(sources, VerifySettings.from_mapping(config_values), cache_path=outdir / "cache.json")
+    write_report_files(report, outdir)
+    print(render_summary(report))
+    sys.exit(report.exit_status)
+"""
+
+from __future__ import annotations
+
+from ._cache import CACHE_SCHEMA, UrlCache
+from ._findings import DEFAULT_SEVERITY, Check, Finding, Severity
+from ._http_checker import CheckRun, CheckStats, check_urls, parse_retry_after, run_url_checks
+from ._identifiers import normalise_url, parse_arxiv
+from ._outcomes import Outcome, Redirect, UrlResult
+from ._report import (
+    REPORT_SCHEMA,
+    ProgressBar,
+    render_markdown,
+    render_summary,
+    report_json,
+    write_report_files,
+)
+from ._run import VerifyReport, url_findings, verify
+from ._settings import CONFIG_PREFIX, HostSettings, VerifySettings, config_fields
+from ._sources import CitingLocation, Source
+from ._static_checks import run_static_checks, source_kind
+
+__all__ = [
+    "CACHE_SCHEMA",
+    "CONFIG_PREFIX",
+    "DEFAULT_SEVERITY",
+    "REPORT_SCHEMA",
+    "Check",
+    "CheckRun",
+    "CheckStats",
+    "CitingLocation",
+    "Finding",
+    "HostSettings",
+    "Outcome",
+    "ProgressBar",
+    "Redirect",
+    "Severity",
+    "Source",
+    "UrlCache",
+    "UrlResult",
+    "VerifyReport",
+    "VerifySettings",
+    "check_urls",
+    "config_fields",
+    "normalise_url",
+    "parse_arxiv",
+    "parse_retry_after",
+    "render_markdown",
+    "render_summary",
+    "report_json",
+    "run_static_checks",
+    "run_url_checks",
+    "source_kind",
+    "url_findings",
+    "verify",
+    "write_report_files",
+]

@@ -1,0 +1,587 @@
+"""The network checks: every URL requested once, politely, with bounded waits.
+
+HEAD first (GET when HEAD is refused), redirects followed one hop at a time so each is
+recorded and none leaves http(s), bodies never read. A global and a per-host limit on
+requests in flight, a minimum interval between requests to one host, Retry-After honoured
+for 429/503 within bounds, other failures retried with backoff, and hosts that cannot be
+reached at all (no DNS, no route, refused) given up after their first URL, so a machine
+without network finishes in seconds.
+
+>>> import asyncio
+>>> from sphinx_ext.verify import VerifySettings, check_urls
+>>> run = asyncio.run(check_urls(["ftp://ftp.example.org/x"], VerifySettings()))
+>>> run.results["ftp://ftp.example.org/x"].outcome
+<Outcome.SKIPPED: 'skipped'>
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import math
+import re
+import socket
+import ssl
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Final
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from ._cache import UrlCache
+from ._outcomes import Outcome, Redirect, UrlResult
+from ._settings import HostSettings, VerifySettings
+
+__all__ = ["CheckRun", "CheckStats", "check_urls", "parse_retry_after", "run_url_checks"]
+
+_HEAD_REFUSED: Final = frozenset({403, 405, 501})
+_REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
+_RETRY_STATUSES: Final = frozenset({500, 502, 504})
+_NETWORK_ERRNOS: Final = frozenset(
+    {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL, errno.ENETDOWN}
+)
+_DEFAULT_HEADERS: Final = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+_DIGITS = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,6})?")
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header: delay-seconds or an HTTP date.
+
+    ``None`` when the header is absent or unreadable; a date in the past gives 0.
+
+    >>> parse_retry_after("120")
+    120.0
+    >>> parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=datetime(2015, 10, 21, 7, 28, tzinfo=UTC))
+    10.0
+    >>> parse_retry_after("soon") is None, parse_retry_after("-5") is None
+    (True, True)
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    if _DIGITS.fullmatch(value):
+        return float(value)
+    if len(value) > 100 or not value.isascii():
+        return None
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+@dataclass(slots=True)
+class CheckStats:
+    """Counters of one run; ``requests`` is what the cache saves."""
+
+    urls: int = 0
+    requests: int = 0
+    from_cache: int = 0
+    retries: int = 0
+    waited: float = 0.0
+    elapsed: float = 0.0
+
+
+@dataclass(slots=True)
+class CheckRun:
+    """The results of :func:`check_urls`, by URL, in the order given."""
+
+    results: dict[str, UrlResult] = field(default_factory=dict)
+    stats: CheckStats = field(default_factory=CheckStats)
+
+
+class _RequestError(Exception):
+    """A request that produced no HTTP answer, classified."""
+
+    def __init__(self, kind: str, reason: str) -> None:
+        super().__init__(reason)
+        self.kind = kind
+        self.reason = reason
+
+
+class _HostDownError(Exception):
+    def __init__(self, outcome: Outcome, reason: str) -> None:
+        super().__init__(reason)
+        self.outcome = outcome
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    status: int
+    reason: str
+    location: str | None
+    retry_after: str | None
+
+
+_LOCATION: Final = "sourcecheck.location"
+
+
+async def _take_location(response: httpx.Response) -> None:
+    """Move ``Location`` aside so httpx does not parse it: we follow redirects ourselves.
+
+    httpx builds the next request of a redirect even with ``follow_redirects=False`` and
+    raises on a Location it cannot parse, losing the answer; we want to report it.
+    """
+    location = response.headers.get("location")
+    if location is not None:
+        response.extensions[_LOCATION] = location
+        del response.headers["location"]
+
+
+class _Host:
+    """Per-host limits and memory: in-flight slots, start interval, and whether it is down."""
+
+    def __init__(self, config: HostSettings, settings: VerifySettings) -> None:
+        self.config = config
+        self.semaphore = asyncio.Semaphore(config.concurrency or settings.host_concurrency)
+        self.interval = settings.host_interval if config.interval is None else config.interval
+        self.timeout = settings.timeout if config.timeout is None else config.timeout
+        self.next_start = 0.0
+        self.down: tuple[Outcome, str] | None = None
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        async with self.semaphore:
+            # Reserve the next start time before sleeping so concurrent callers queue up.
+            now = time.monotonic()
+            start = max(now, self.next_start)
+            self.next_start = start + self.interval
+            if start > now:
+                await asyncio.sleep(start - now)
+            yield
+
+
+def _reason(text: str, limit: int = 120) -> str:
+    text = "".join(ch if ch.isprintable() else "?" for ch in text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _exception_chain(exc: BaseException) -> Iterable[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _classify(exc: Exception) -> _RequestError:
+    """Map an exception from a request to a failure kind with a readable reason."""
+    if isinstance(exc, (TimeoutError, httpx.TimeoutException)):
+        kind = "connect-timeout" if isinstance(exc, httpx.ConnectTimeout) else "timeout"
+        return _RequestError(kind, "no answer within the timeout")
+    for cause in _exception_chain(exc):
+        if isinstance(cause, socket.gaierror):
+            return _RequestError(
+                "dns", f"network unreachable: name resolution failed ({cause.strerror or cause})"
+            )
+        if isinstance(cause, ssl.SSLError):
+            detail = (
+                getattr(cause, "verify_message", None)
+                or getattr(cause, "reason", None)
+                or str(cause)
+            )
+            return _RequestError("tls", _reason(f"TLS error: {detail}"))
+        if isinstance(cause, ConnectionRefusedError):
+            return _RequestError("refused", "connection refused")
+        if isinstance(cause, OSError) and cause.errno in _NETWORK_ERRNOS:
+            return _RequestError("dns", f"network unreachable: {cause.strerror or cause}")
+    if isinstance(exc, httpx.ConnectError):
+        text = str(exc)
+        if (
+            "Name or service not known" in text
+            or "nodename nor servname" in text
+            or "resolution" in text
+        ):
+            return _RequestError(
+                "dns", _reason(f"network unreachable: name resolution failed ({text})")
+            )
+        return _RequestError("refused", _reason(f"cannot connect: {text or type(exc).__name__}"))
+    if isinstance(exc, httpx.ProtocolError | httpx.DecodingError):
+        return _RequestError(
+            "protocol", _reason(f"invalid HTTP answer: {exc or type(exc).__name__}")
+        )
+    if isinstance(exc, httpx.TransportError):
+        return _RequestError("reset", _reason(f"connection failed: {exc or type(exc).__name__}"))
+    if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
+        return _RequestError("url", _reason(f"malformed URL: {exc}"))
+    return _RequestError("other", _reason(f"{type(exc).__name__}: {exc}"))
+
+
+_NO_RETRY_KINDS: Final = frozenset({"dns", "tls", "url", "other"})
+# Kinds after which the host is taken as down for every other URL on it.
+_HOST_DOWN: Final = {
+    "dns": Outcome.UNREACHABLE,
+    "refused": Outcome.UNREACHABLE,
+    "tls": Outcome.TLS_ERROR,
+    "connect-timeout": Outcome.TIMEOUT,
+}
+_FINAL_OUTCOME: Final = {
+    "dns": Outcome.UNREACHABLE,
+    "refused": Outcome.UNREACHABLE,
+    "tls": Outcome.TLS_ERROR,
+    "timeout": Outcome.TIMEOUT,
+    "connect-timeout": Outcome.TIMEOUT,
+    "protocol": Outcome.BROKEN,
+    "reset": Outcome.BROKEN,
+    "url": Outcome.BROKEN,
+    "other": Outcome.BROKEN,
+}
+
+
+class _Checker:
+    def __init__(self, settings: VerifySettings, cache: UrlCache | None) -> None:
+        self.settings = settings
+        self.cache = cache
+        self.stats = CheckStats()
+        self.global_slots = asyncio.Semaphore(settings.concurrency)
+        self.hosts: dict[str, _Host] = {}
+        self.clients: dict[bool, httpx.AsyncClient] = {}
+        self.started = time.monotonic()
+        self.deadline = self.started + settings.max_total_wait
+        self.ignore = [re.compile(p) for p in settings.ignore]
+
+    def client(self, verify_tls: bool) -> httpx.AsyncClient:
+        client = self.clients.get(verify_tls)
+        if client is None:
+            verify: ssl.SSLContext | bool = False
+            if verify_tls:
+                verify = (
+                    ssl.create_default_context(cafile=self.settings.tls_ca_bundle)
+                    if self.settings.tls_ca_bundle
+                    else True
+                )
+            client = httpx.AsyncClient(
+                verify=verify,
+                follow_redirects=False,
+                trust_env=self.settings.trust_env,
+                timeout=httpx.Timeout(self.settings.timeout),
+                limits=httpx.Limits(
+                    max_connections=None, max_keepalive_connections=self.settings.concurrency
+                ),
+                headers={**_DEFAULT_HEADERS, "User-Agent": self.settings.user_agent},
+                event_hooks={"response": [_take_location]},
+            )
+            self.clients[verify_tls] = client
+        return client
+
+    async def aclose(self) -> None:
+        for client in self.clients.values():
+            await client.aclose()
+
+    def host(self, hostname: str) -> _Host:
+        host = self.hosts.get(hostname)
+        if host is None:
+            host = self.hosts[hostname] = _Host(self.settings.host(hostname), self.settings)
+        return host
+
+    async def sleep(self, seconds: float) -> None:
+        self.stats.waited += seconds
+        await asyncio.sleep(seconds)
+
+    def can_wait(self, seconds: float) -> bool:
+        return time.monotonic() + seconds <= self.deadline
+
+    async def send(self, method: str, url: str, *, retrying: bool = False) -> _Answer:
+        """One request; ``retrying`` lets the URL whose failure marked its host down try again."""
+        hostname = (urlsplit(url).hostname or "").lower()
+        host = self.host(hostname)
+        if host.down and not retrying:
+            raise _HostDownError(*host.down)
+        async with host.slot(), self.global_slots:
+            if host.down and not retrying:  # it may have gone down while this request queued
+                raise _HostDownError(*host.down)
+            client = self.client(host.config.verify_tls)
+            self.stats.requests += 1
+            try:
+                async with asyncio.timeout(host.timeout):
+                    request = client.build_request(method, url, headers=dict(host.config.headers))
+                    response = await client.send(request, stream=True)
+                    host.down = None  # it answered after all
+                    try:
+                        return _Answer(
+                            status=response.status_code,
+                            reason=_reason(response.reason_phrase or ""),
+                            location=response.extensions.get(_LOCATION),
+                            retry_after=response.headers.get("retry-after"),
+                        )
+                    finally:
+                        # Closing an unread stream drops the connection instead of draining the body.
+                        await response.aclose()
+            except Exception as exc:
+                failure = _classify(exc)
+                raise failure from exc
+
+    def mark_down(self, url: str, failure: _RequestError) -> None:
+        outcome = _HOST_DOWN.get(failure.kind)
+        if outcome is not None:
+            host = self.host((urlsplit(url).hostname or "").lower())
+            host.down = host.down or (outcome, f"{failure.reason} (host already failed)")
+
+    async def check(self, url: str) -> UrlResult:
+        """Check one URL; never raises except on cancellation."""
+        try:
+            result = await self._check(url)
+        except Exception as exc:  # noqa: BLE001 - a last resort: a hostile answer must not abort the run
+            result = UrlResult(
+                url, Outcome.BROKEN, reason=_reason(f"checker error: {type(exc).__name__}: {exc}")
+            )
+        return replace(result, checked_at=time.time()) if not result.from_cache else result
+
+    async def _check(self, url: str) -> UrlResult:
+        try:
+            parts = urlsplit(url)
+            hostname = parts.hostname
+        except ValueError:
+            return UrlResult(url, Outcome.SKIPPED, reason="malformed URL")
+        if parts.scheme.lower() not in {"http", "https"}:
+            return UrlResult(
+                url, Outcome.SKIPPED, reason=f"scheme {parts.scheme or '(none)'!r} is not checked"
+            )
+        if not hostname:
+            return UrlResult(url, Outcome.SKIPPED, reason="malformed URL: no host")
+        if any(p.match(url) for p in self.ignore):
+            return UrlResult(url, Outcome.IGNORED, reason="matches citations_verify_ignore")
+        if self.settings.host(hostname).skip:
+            return UrlResult(
+                url, Outcome.IGNORED, reason=f"host {hostname} is configured with skip"
+            )
+        if self.cache is not None:
+            cached = self.cache.get(url)
+            if cached is not None:
+                self.stats.from_cache += 1
+                return cached
+        return await self._follow(url)
+
+    async def _follow(self, url: str) -> UrlResult:
+        settings = self.settings
+        current = url
+        method = self.host((urlsplit(url).hostname or "").lower()).config.method
+        redirects: list[Redirect] = []
+        visited = {url}
+        attempts = transient = limited = 0
+        retrying = False
+        # Each pass makes one request; every path through it consumes one of these budgets.
+        max_passes = settings.max_redirects + settings.retries + settings.rate_limit_retries + 3
+        for _ in range(max_passes):
+            attempts += 1
+            try:
+                answer = await self.send(method, current, retrying=retrying)
+            except _HostDownError as down:
+                return UrlResult(
+                    url,
+                    down.outcome,
+                    reason=down.reason,
+                    redirects=tuple(redirects),
+                    attempts=attempts - 1,
+                )
+            except _RequestError as failure:
+                # Other URLs of the host fail fast from now on; this one may still retry.
+                self.mark_down(current, failure)
+                retrying = True
+                if failure.kind not in _NO_RETRY_KINDS and transient < settings.retries:
+                    delay = settings.backoff * 2**transient
+                    if self.can_wait(delay):
+                        transient += 1
+                        self.stats.retries += 1
+                        await self.sleep(delay)
+                        continue
+                outcome = _FINAL_OUTCOME[failure.kind]
+                reason = (
+                    failure.reason if attempts == 1 else f"{failure.reason} ({attempts} attempts)"
+                )
+                return UrlResult(
+                    url, outcome, reason=reason, redirects=tuple(redirects), attempts=attempts
+                )
+
+            status = answer.status
+            if method == "HEAD" and status in _HEAD_REFUSED:
+                method = "GET"
+                continue
+            if status in _REDIRECTS:
+                if not answer.location:
+                    return self._result(
+                        url,
+                        Outcome.BROKEN,
+                        answer,
+                        redirects,
+                        attempts,
+                        "redirect without Location",
+                    )
+                try:
+                    target = urljoin(current, answer.location.strip())
+                    scheme = urlsplit(target).scheme.lower()
+                    if scheme in {"http", "https"}:
+                        if any(ch.isspace() or not ch.isprintable() for ch in target):
+                            raise ValueError(target)
+                        httpx.URL(target)
+                except (ValueError, httpx.InvalidURL):
+                    return self._result(
+                        url,
+                        Outcome.BROKEN,
+                        answer,
+                        redirects,
+                        attempts,
+                        _reason(f"redirect to a malformed URL {answer.location!r}"),
+                    )
+                redirects.append(Redirect(current, status, target))
+                if scheme not in {"http", "https"}:
+                    return self._result(
+                        url,
+                        Outcome.BROKEN,
+                        answer,
+                        redirects,
+                        attempts,
+                        _reason(f"redirect to {scheme}: URL {target} not followed"),
+                    )
+                if target in visited:
+                    return self._result(
+                        url, Outcome.BROKEN, answer, redirects, attempts, "redirect loop"
+                    )
+                if len(redirects) > settings.max_redirects:
+                    return self._result(
+                        url,
+                        Outcome.BROKEN,
+                        answer,
+                        redirects,
+                        attempts,
+                        f"more than {settings.max_redirects} redirects",
+                    )
+                visited.add(target)
+                current = target
+                continue
+            if status in {429, 503}:
+                outcome = Outcome.RATE_LIMITED if status == 429 else Outcome.UNAVAILABLE
+                delay = parse_retry_after(answer.retry_after)
+                if delay is None:
+                    delay = max(1.0, settings.backoff * 2 ** (limited + 1))
+                problem = None
+                if limited >= settings.rate_limit_retries:
+                    problem = f"still {status} after {attempts} attempts"
+                elif delay > settings.max_retry_after:
+                    problem = f"Retry-After {_seconds(delay)} exceeds the {_seconds(settings.max_retry_after)} allowed"
+                elif not self.can_wait(delay):
+                    problem = f"waiting {_seconds(delay)} would pass the total wait budget"
+                if problem:
+                    return self._result(url, outcome, answer, redirects, attempts, problem)
+                limited += 1
+                self.stats.retries += 1
+                await self.sleep(delay)
+                continue
+            if status in _RETRY_STATUSES and transient < settings.retries:
+                delay = settings.backoff * 2**transient
+                if self.can_wait(delay):
+                    transient += 1
+                    self.stats.retries += 1
+                    await self.sleep(delay)
+                    continue
+            if 200 <= status < 300:
+                return self._success(url, answer, redirects, attempts)
+            return self._result(url, Outcome.BROKEN, answer, redirects, attempts, "")
+        return UrlResult(
+            url,
+            Outcome.BROKEN,
+            reason="gave up: too many attempts",
+            redirects=tuple(redirects),
+            attempts=attempts,
+        )
+
+    @staticmethod
+    def _result(
+        url: str,
+        outcome: Outcome,
+        answer: _Answer,
+        redirects: list[Redirect],
+        attempts: int,
+        why: str,
+    ) -> UrlResult:
+        reason = f"{answer.status} {answer.reason}".strip()
+        if why:
+            reason = f"{reason}: {why}"
+        return UrlResult(url, outcome, answer.status, reason, tuple(redirects), attempts=attempts)
+
+    @staticmethod
+    def _success(url: str, answer: _Answer, redirects: list[Redirect], attempts: int) -> UrlResult:
+        permanent = 0
+        while permanent < len(redirects) and redirects[permanent].permanent:
+            permanent += 1
+        suggested = redirects[permanent - 1].location if permanent else None
+        return UrlResult(
+            url,
+            Outcome.REDIRECTED if suggested else Outcome.OK,
+            answer.status,
+            f"{answer.status} {answer.reason}".strip(),
+            tuple(redirects),
+            suggested_url=suggested,
+            attempts=attempts,
+        )
+
+
+def _seconds(value: float) -> str:
+    return "forever" if math.isinf(value) else f"{value:g} s"
+
+
+async def check_urls(
+    urls: Iterable[str],
+    settings: VerifySettings,
+    *,
+    cache: UrlCache | None = None,
+    on_result: Callable[[UrlResult], None] | None = None,
+) -> CheckRun:
+    """Check each distinct URL once, concurrently; results in the order given.
+
+    Successes are recorded in ``cache`` as they arrive (the caller saves it, see
+    :func:`run_url_checks`). ``on_result`` is called once per URL as it completes.
+    """
+    unique = list(dict.fromkeys(urls))
+    checker = _Checker(settings, cache)
+    run = CheckRun(stats=checker.stats)
+    run.stats.urls = len(unique)
+
+    async def one(url: str) -> None:
+        result = await checker.check(url)
+        run.results[url] = result
+        if cache is not None and not result.from_cache:
+            cache.record(result)
+        if on_result is not None:
+            on_result(result)
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            for url in unique:
+                group.create_task(one(url))
+    finally:
+        await checker.aclose()
+        run.stats.elapsed = time.monotonic() - checker.started
+    run.results = {url: run.results[url] for url in unique}
+    return run
+
+
+def run_url_checks(
+    urls: Iterable[str],
+    settings: VerifySettings,
+    *,
+    cache: UrlCache | None = None,
+    on_result: Callable[[UrlResult], None] | None = None,
+) -> CheckRun:
+    """Synchronous :func:`check_urls` that saves ``cache`` however it ends, Ctrl-C included.
+
+    >>> run = run_url_checks(["mailto:someone@example.org"], VerifySettings())
+    >>> run.results["mailto:someone@example.org"].outcome.value, run.stats.requests
+    ('skipped', 0)
+    """
+    try:
+        return asyncio.run(check_urls(urls, settings, cache=cache, on_result=on_result))
+    finally:
+        if cache is not None:
+            cache.save()

@@ -1,0 +1,120 @@
+"""The ``[Source: …]`` parser on its own, no Sphinx."""
+
+from __future__ import annotations
+
+import pytest
+
+from sphinx_ext._parser import (
+    Citation,
+    Item,
+    LocatorKind,
+    Malformed,
+    ParseProblem,
+    UnclosedCitation,
+    find_citations,
+    locator_kind,
+    parse_items,
+)
+
+
+def only_citation(text: str) -> Citation:
+    [found] = find_citations(text)
+    assert isinstance(found, Citation)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "year", "letter", "locator"),
+    [
+        ("[Source: Deepgram, 2025]", "Deepgram", "2025", None, None),
+        ("[Source: Kwon et al., 2023]", "Kwon et al.", "2023", None, None),
+        ("[Source: Smith & Jones, 2020]", "Smith & Jones", "2020", None, None),
+        ("[Source: Beyer et al., 2016, p. 42]", "Beyer et al.", "2016", None, "p. 42"),
+        ("[Source: AssemblyAI, 2025b]", "AssemblyAI", "2025", "b", None),
+        ("[Source: X, 2025aa, sec. 3, para 2]", "X", "2025", "aa", "sec. 3, para 2"),
+        ("[Source:   Deepgram ,   2025  ]", "Deepgram", "2025", None, None),
+        ("[Source: Google, Inc., 2019]", "Google, Inc.", "2019", None, None),
+        ("[Source: Anon, n.d.]", "Anon", "n.d.", None, None),
+    ],
+)
+def test_one_item(text: str, name: str, year: str, letter: str | None, locator: str | None) -> None:
+    [item] = only_citation(text).items
+    assert item == Item(text=item.text, name=name, year=year, letter=letter, locator=locator)
+
+
+def test_span_covers_the_brackets() -> None:
+    text = "Latency [Source: Deepgram, 2025] matters."
+    citation = only_citation(text)
+    assert text[citation.start : citation.end] == "[Source: Deepgram, 2025]"
+
+
+def test_several_items_keep_their_order() -> None:
+    citation = only_citation("[Source: BentoML, 2025; Anyscale, 2023, p. 4; kwon2023paged]")
+    names = [(i.name, i.key) for i in citation.well_formed_items]
+    assert names == [("BentoML", None), ("Anyscale", None), (None, "kwon2023paged")]
+
+
+def test_key_item() -> None:
+    [item] = only_citation("[Source: kwon2023paged]").items
+    assert isinstance(item, Item)
+    assert item.key == "kwon2023paged"
+    assert item.name is None
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[Source: ]", ParseProblem.EMPTY_ITEM),
+        ("[Source: Deepgram, 2025; ]", ParseProblem.EMPTY_ITEM),
+        ("[Source: , 2025]", ParseProblem.EMPTY_ITEM),
+        ("[Source: Deepgram Inc]", ParseProblem.NO_YEAR),
+        ("[Source: Deepgram, soon]", ParseProblem.NO_YEAR),
+        ("[Source: Deepgram, 2025B]", ParseProblem.BAD_LETTER),
+        ("[Source: Deepgram, 2025-b]", ParseProblem.BAD_LETTER),
+        ("[Source: Deepgram, 20255]", ParseProblem.BAD_LETTER),
+    ],
+)
+def test_malformed_items(text: str, problem: ParseProblem) -> None:
+    malformed = [i for i in only_citation(text).items if isinstance(i, Malformed)]
+    assert [m.problem for m in malformed] == [problem]
+    assert malformed[0].message
+
+
+def test_unclosed_citation_stops_at_the_next_opener() -> None:
+    text = "A [Source: Deepgram, 2025 and B [Source: Anyscale, 2023]."
+    first, second = find_citations(text)
+    assert isinstance(first, UnclosedCitation)
+    assert text[first.start : first.end] == "[Source: Deepgram, 2025 and B "
+    assert isinstance(second, Citation)
+    assert second.well_formed_items[0].name == "Anyscale"
+
+
+def test_unclosed_at_the_end() -> None:
+    [found] = find_citations("ends [Source: Deepgram, 2025")
+    assert isinstance(found, UnclosedCitation)
+    assert found.problem is ParseProblem.UNCLOSED
+
+
+def test_plain_brackets_are_not_citations() -> None:
+    assert find_citations("a [link] and [Sources are fine] and [Source-less]") == []
+
+
+def test_role_syntax() -> None:
+    items, malformed = parse_items("Kwon et al., 2023, p. 5; Deepgram, 2025")
+    assert malformed == 0
+    assert [i.locator for i in items if isinstance(i, Item)] == ["p. 5", None]
+
+
+@pytest.mark.parametrize(
+    ("locator", "kind"),
+    [
+        ("p. 42", LocatorKind.PAGE),
+        ("pp. 3-5", LocatorKind.PAGES),
+        ("ch. 4", LocatorKind.CHAPTER),
+        ("sec. 2", LocatorKind.SECTION),
+        ("§ 2.1", LocatorKind.SECTION),
+        ("Table 3", LocatorKind.FREE),
+    ],
+)
+def test_locator_kinds(locator: str, kind: LocatorKind) -> None:
+    assert locator_kind(locator) is kind

@@ -1,0 +1,88 @@
+"""Small version of the scale benchmark's correctness steps (no timing).
+
+``benchmarks/run.py`` checks at 50-200 chapters that an incremental rebuild
+after editing one chapter equals a clean build, and that ``-j 2`` equals a
+serial build.  These tests do the same on a 4-chapter book, each Sphinx build
+in a subprocess (``python -m sphinx -b html``) like the benchmark, comparing
+every output file byte for byte (HTML and ``citations.json`` included).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # benchmarks/ is not an installed package
+    sys.path.insert(0, str(REPO))
+
+from benchmarks.generate import Book, build_model, edit_chapter, generate_book
+from benchmarks.run import BuildResult, compare_trees, sphinx_build
+
+
+def _generate(path: Path, bib_entries: int | None = None) -> Book:
+    """A 4-chapter book: sub-documents, shared works, locators, a/b letters."""
+    return generate_book(path, chapters=4, works_per_chapter=4, citations_per_chapter=10,
+                         bib_entries=bib_entries, subdocs_per_chapter=2, seed=3)
+
+
+def _build(src: Path, out: Path, jobs: int = 1) -> BuildResult:
+    result = sphinx_build(src, out, out.with_name(out.name + ".doctrees"), jobs=jobs)
+    log = out.with_name(out.name + ".log").read_text(encoding="utf-8")
+    assert result.ok, log
+    assert result.warnings == 0, log
+    return result
+
+
+def test_generated_citations_are_unambiguous() -> None:
+    """Every ``Label, Year[letter]`` the generator writes names exactly one work."""
+    book = build_model(20, 10, 20, bib_entries=600, seed=1)
+    texts = Counter(w.cite_text() for w in book.works)
+    assert [t for t, n in texts.items() if n > 1] == []
+    assert any(w.letter for w in book.works)  # same-author-same-year groups exist
+    lettered = [w for w in book.works if w.letter == "b"]
+    assert lettered and all(w.org or w.persons for w in lettered)
+
+
+def test_big_bibliography_keeps_the_text(tmp_path: Path) -> None:
+    """Extra uncited entries change neither the chapters nor the cited entries."""
+    small = _generate(tmp_path / "small")
+    big = _generate(tmp_path / "big", bib_entries=400)
+    assert len(big.works) == 400
+    assert [w.cite_text() for w in big.works[: len(small.works)]] == \
+        [w.cite_text() for w in small.works]
+    for md in (tmp_path / "small").rglob("*.md"):
+        rel = md.relative_to(tmp_path / "small")
+        assert (tmp_path / "big" / rel).read_bytes() == md.read_bytes(), rel
+
+
+def test_incremental_rebuild_equals_clean_build(tmp_path: Path) -> None:
+    """Edit one chapter (cite a work cited elsewhere), rebuild, compare to clean."""
+    src = tmp_path / "src"
+    _generate(src)
+    _build(src, tmp_path / "inc")
+    before = (tmp_path / "inc" / "works-cited.html").read_bytes()
+    edit = edit_chapter(src)
+    _build(src, tmp_path / "inc")
+    _build(src, tmp_path / "clean")
+    diff = compare_trees(tmp_path / "inc", tmp_path / "clean")
+    assert diff.identical, diff.summary()
+    # the edit reached the outputs: the work is now cited in the edited chapter,
+    # so the frequency table on the Works Cited page changed
+    assert (tmp_path / "clean" / "citations.json").is_file()
+    assert edit.key in (tmp_path / "clean" / "citations.json").read_text(encoding="utf-8")
+    assert (tmp_path / "clean" / "works-cited.html").read_bytes() != before
+    json.loads((tmp_path / "inc" / "citations.json").read_text(encoding="utf-8"))
+
+
+def test_parallel_build_equals_serial(tmp_path: Path) -> None:
+    """``-j 2`` writes byte-identical HTML and citations.json."""
+    src = tmp_path / "src"
+    _generate(src)
+    _build(src, tmp_path / "serial")
+    _build(src, tmp_path / "par", jobs=2)
+    diff = compare_trees(tmp_path / "serial", tmp_path / "par")
+    assert diff.identical, diff.summary()
+    assert (tmp_path / "par" / "citations.json").is_file()
