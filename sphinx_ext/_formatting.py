@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from pybtex.richtext import HRef, Tag, Text
 
-from sphinx_ext._works import plain
+from sphinx_ext._works import plain, rich_text
 
 if TYPE_CHECKING:
     from pybtex.database import Entry, Person
@@ -104,7 +104,7 @@ def _latex(name: str, fields: Mapping[str, str]) -> Text | None:
     value = fields.get(name, "")
     if not value or not value.strip():
         return None
-    return Text.from_latex(" ".join(value.split()))
+    return rich_text(" ".join(value.split()))
 
 
 def _joined(items: list[str], separator: str) -> list[str]:

@@ -24,9 +24,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from pybtex.richtext import Text
+from pybtex.richtext import String, Text
 
 if TYPE_CHECKING:
     from pybtex.database import Entry, Person
@@ -38,6 +38,7 @@ __all__ = [
     "letters",
     "normalize_name",
     "plain",
+    "rich_text",
     "title_sort_key",
 ]
 
@@ -76,13 +77,51 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 _ARTICLES = re.compile(r"^(the|an|a)\s+", re.IGNORECASE)
 
 
+# Escapes pybtex's LaTeX reader leaves as they are (or garbles): they are
+# swapped for private-use characters before reading and restored after.
+_ESCAPES = (
+    (r"\textbackslash{}", "\\"),
+    (r"\textbackslash", "\\"),
+    (r"\textasciitilde{}", "~"),
+    (r"\textasciicircum{}", "^"),
+    (r"\textdollar{}", "$"),
+    (r"\textdollar", "$"),
+    (r"\^{}", "^"),
+    (r"\~{}", "~"),
+    (r"\$", "$"),
+    (r"\{", "{"),
+    (r"\}", "}"),
+)
+_PLACEHOLDERS = {escape: chr(0xE000 + n) for n, (escape, _) in enumerate(_ESCAPES)}
+_RESTORE = str.maketrans({chr(0xE000 + n): char for n, (_, char) in enumerate(_ESCAPES)})
+
+
+def rich_text(latex: str) -> Text:
+    """A BibTeX field as pybtex rich text, LaTeX escapes decoded.
+
+    >>> rich_text(r"100\\% of \\$5 in \\{braces\\}").render_as("text")
+    '100% of $5 in {braces}'
+    """
+    for escape, placeholder in _PLACEHOLDERS.items():
+        latex = latex.replace(escape, placeholder)
+    return _restore(Text.from_latex(latex))
+
+
+def _restore(rich: Any) -> Any:
+    if isinstance(rich, String):
+        return String(rich.value.translate(_RESTORE))
+    if hasattr(rich, "parts"):
+        return rich._create_similar([_restore(part) for part in rich.parts])
+    return rich
+
+
 def plain(latex: str) -> str:
     """BibTeX field text as plain text: braces gone, accents decoded.
 
     >>> plain(r"M{\\"u}ller {GPU} Guide")
     'Müller GPU Guide'
     """
-    return " ".join(str(Text.from_latex(latex).render_as("text")).split())
+    return " ".join(str(rich_text(latex).render_as("text")).split())
 
 
 def normalize_name(name: str) -> str:

@@ -241,7 +241,7 @@ def test_book_cited_without_page() -> None:
 
 
 @pytest.mark.parametrize(
-    "locator", ["p. 42", "pp. 33-35", "page 7", "ch. 4", "chapter 21", "§ 3.2", "42", "xiv"]
+    "locator", ["p. 42", "pp. 33-35", "pp. 33–35", "page 7", "p42", "see p. 3", "42", "xiv", "12-14"]
 )
 def test_page_locators_accepted(locator: str) -> None:
     loc = CitingLocation("ch", 1, locator=locator)

@@ -1,0 +1,25 @@
+"""An existing sphinxcontrib-bibtex book gains the lists and table by adding the extension."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import BuildRoot
+from tests.html_helpers import read, reference_entries
+
+
+def test_cite_roles_count_in_lists_and_table(build_root: BuildRoot) -> None:
+    app = build_root("bibtex-cite")
+    assert app.warning.getvalue() == ""
+    data = json.loads(read(app.outdir, "citations.json"))
+    works = {w["key"]: w["chapters"] for w in data["works"]}
+    assert works == {"alpha2020": [1, 2], "beta2021": [1]}
+    chapter1 = [r["key"] for r in data["chapters"][0]["references"]]
+    assert chapter1 == ["alpha2020", "beta2021"]
+    assert [e["id"] for e in reference_entries(read(app.outdir, "ch1.html"))] == [
+        "ref-alpha2020",
+        "ref-beta2021",
+    ]
+    # sphinxcontrib-bibtex still renders its own citation and bibliography.
+    assert 'class="bibtex' in read(app.outdir, "ch1.html") or "[Alp20]" in read(app.outdir, "ch1.html")
+    assert "Alpha Work" in read(app.outdir, "works.html")

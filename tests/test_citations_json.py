@@ -1,0 +1,57 @@
+"""``citations.json``: documented fields, sorted, complete."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import BuildRoot
+from tests.html_helpers import read
+
+
+def test_citations_json(build_root: BuildRoot) -> None:
+    app = build_root("chapters")
+    text = read(app.outdir, "citations.json")
+    data = json.loads(text)
+    assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert [c["number"] for c in data["chapters"]] == [1, 2, 3]
+    first = data["chapters"][0]
+    assert (first["title"], first["docname"]) == ("First Chapter", "ch1")
+    assert first["references"][0] == {
+        "key": "alpha2020",
+        "label": "Alpha, 2020",
+        "note": "Note for alpha in chapter one, see `alpha.cfg`",
+        "number": 1,
+    }
+    assert data["chapters"][2]["references"] == []
+    works = {w["key"]: w for w in data["works"]}
+    assert [w["key"] for w in data["works"]] == sorted(works)
+    assert works["beta2021"] == {
+        "category": "industry",
+        "chapters": [1, 2],
+        "key": "beta2021",
+        "label": "Beta, 2021",
+        "title": "Beta Work",
+        "url": "https://beta.example/work",
+    }
+    assert works["uncited2020"]["chapters"] == []
+    assert works["alpha2020"]["chapters"] == [1]  # the preface is no chapter
+    preface = [c for c in data["citations"] if c["docname"] == "preface"]
+    assert preface == [
+        {
+            "docname": "preface",
+            "line": 3,
+            "items": [{"key": "alpha2020", "locator": None, "status": "resolved", "text": "Alpha, 2020"}],
+        }
+    ]
+    located = [c for c in data["citations"] if c["docname"] == "ch1"]
+    assert [c["line"] for c in located] == [3, 3, 9]
+    assert located[2]["items"][0]["locator"] == "p. 3"
+
+
+def test_unresolved_items_are_recorded(build_root: BuildRoot) -> None:
+    app = build_root("diagnostics")
+    data = json.loads(read(app.outdir, "citations.json"))
+    statuses = [(i["text"], i["status"], i["key"]) for c in data["citations"] for i in c["items"]]
+    assert ("Nobody, 2025", "unknown", None) in statuses
+    assert ("AssemblyAI, 2025", "ambiguous", None) in statuses
+    assert ("Deepgram, 2025", "resolved", "deepgram2025pricing") in statuses
