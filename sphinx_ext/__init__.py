@@ -43,8 +43,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", config.validate_config, priority=400)
     app.connect("config-inited", bibliography.check_bibfiles, priority=410)
 
-    for node_type, visitors in rendering.NODE_VISITORS.items():
-        app.add_node(node_type, **visitors)
+    rendering.register_nodes(app)
 
     app.add_domain(domain.CitationsDomain)
     app.add_role("source", SourceRole())

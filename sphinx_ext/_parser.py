@@ -170,7 +170,9 @@ def _parse_item(raw: str) -> Item | Malformed:
             continue
         name = ", ".join(parts[:position]).strip()
         if not name:
-            return Malformed(ParseProblem.EMPTY_ITEM, text, f"no author before the year in {text!r}")
+            return Malformed(
+                ParseProblem.EMPTY_ITEM, text, f"no author before the year in {text!r}"
+            )
         tail = match["tail"]
         if tail and not _LETTER_RE.match(tail):
             return Malformed(

@@ -116,9 +116,7 @@ class LabelIndex:
         years = self._years_by_name.get(name)
         if years:
             # The right name with the wrong year: offer that name's works.
-            return tuple(
-                w.cite_label for y in sorted(years) for w in self._by_name_year[(name, y)]
-            )
+            return tuple(w.cite_label for y in sorted(years) for w in self._by_name_year[(name, y)])
         close = difflib.get_close_matches(name, self._years_by_name, n=3, cutoff=0.75)
         suggestions: list[str] = []
         for candidate in close:
@@ -127,5 +125,7 @@ class LabelIndex:
                 suggestions.extend(w.cite_label for w in same_year)
             else:
                 display = self._display_name[candidate]
-                suggestions.extend(f"{display}, {y}" for y in sorted(self._years_by_name[candidate]))
+                suggestions.extend(
+                    f"{display}, {y}" for y in sorted(self._years_by_name[candidate])
+                )
         return tuple(dict.fromkeys(suggestions))

@@ -203,9 +203,7 @@ def build_works(entries: Mapping[str, Entry]) -> dict[str, Work]:
             continue
         ordered = sorted(keys, key=lambda k: (title_sort_key(drafts[k].title), k))
         lettered.update(zip(ordered, letters(len(ordered)), strict=True))
-    return {
-        key: _with_letter(draft, lettered.get(key, "")) for key, draft in drafts.items()
-    }
+    return {key: _with_letter(draft, lettered.get(key, "")) for key, draft in drafts.items()}
 
 
 def _with_letter(work: Work, letter: str) -> Work:

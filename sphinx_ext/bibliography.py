@@ -45,13 +45,14 @@ def check_bibfiles(app: Sphinx, config: Config) -> None:
     without a location, and again on every build.
     """
     kept = []
-    for name, path in zip(config.bibtex_bibfiles or (), bib_paths(app.confdir, config), strict=True):
+    for name, path in zip(
+        config.bibtex_bibfiles or (), bib_paths(app.confdir, config), strict=True
+    ):
         if path.is_file():
             kept.append(name)
         else:
             warn(
-                "bibliography file %r not found (looked for %s); "
-                "check bibtex_bibfiles in conf.py",
+                "bibliography file %r not found (looked for %s); check bibtex_bibfiles in conf.py",
                 name,
                 path,
                 subtype=Subtype.BIBFILE,
@@ -69,10 +70,10 @@ def load_bibliography(app: Sphinx) -> None:
             domain.data["bibdata"] = process_bibdata(
                 domain.bibdata, paths, app.config.bibtex_encoding
             )
-        except (OSError, UnicodeError) as error:
+        except (OSError, UnicodeError) as problem:
             warn(
                 "cannot read the bibliography: %s; check bibtex_bibfiles and bibtex_encoding",
-                error,
+                problem,
                 subtype=Subtype.BIBFILE,
                 location=config_location(app.confdir, "bibtex_bibfiles"),
             )

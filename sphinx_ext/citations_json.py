@@ -93,11 +93,12 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        os.replace(temporary, path)
+        Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    os.chmod(path, 0o644)
+    # mkstemp creates the file private to its owner; outputs are for everyone.
+    path.chmod(0o644)
 
 
 def write_citations_json(app: Sphinx, exception: Exception | None) -> None:

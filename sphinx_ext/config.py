@@ -12,8 +12,8 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx_ext.warnings_ import Subtype, warn
@@ -80,80 +80,121 @@ def _one_of(*choices: str) -> Validator:
     return check
 
 
-def _option(default: Any, validator: Validator, help: str, rebuild: str = "env") -> Any:
-    return field(
-        default_factory=lambda: default,
-        metadata={"validator": validator, "help": help, "rebuild": rebuild},
-    )
+def _meta(validator: Validator, help: str, rebuild: str = "env") -> dict[str, Any]:
+    return {"validator": validator, "help": help, "rebuild": rebuild}
 
 
 @dataclass(frozen=True)
 class CitationsConfig:
     """Every ``citations_*`` value of ``conf.py``, with its default."""
 
-    auto_references: bool = _option(
-        True,
-        _instance_of(bool),
-        "Append a References section to every chapter that cites anything, "
-        "unless the chapter places it with {chapter-references}.",
+    auto_references: bool = field(
+        default=True,
+        metadata=_meta(
+            _instance_of(bool),
+            "Append a References section to every chapter that cites anything, "
+            "unless the chapter places it with {chapter-references}.",
+        ),
     )
-    references_title: str = _option(
-        "References", _instance_of(str), "Title of the automatic References section."
+    references_title: str = field(
+        default="References",
+        metadata=_meta(
+            _instance_of(str),
+            "Title of the automatic References section.",
+        ),
     )
-    min_chapters: int = _option(
-        2,
-        _positive_int,
-        "Default :min-chapters: of {citation-frequency} and of the table in {works-cited}.",
+    min_chapters: int = field(
+        default=2,
+        metadata=_meta(
+            _positive_int,
+            "Default :min-chapters: of {citation-frequency} and of the table in {works-cited}.",
+        ),
     )
-    backlinks: bool = _option(
-        True,
-        _instance_of(bool),
-        "Link each reference-list entry back to the places that cite it.",
-        rebuild="html",
+    backlinks: bool = field(
+        default=True,
+        metadata=_meta(
+            _instance_of(bool),
+            "Link each reference-list entry back to the places that cite it.",
+            rebuild="html",
+        ),
     )
-    static_checks: bool = _option(
-        False,
-        _instance_of(bool),
-        "Run the bibliography's static checks (placeholder URLs, missing dates, "
-        "duplicates, …) in every build, as warnings.",
+    static_checks: bool = field(
+        default=False,
+        metadata=_meta(
+            _instance_of(bool),
+            "Run the bibliography's static checks (placeholder URLs, missing dates, "
+            "duplicates, …) in every build, as warnings.",
+        ),
     )
-    verify_timeout: float = _option(
-        10.0, _non_negative_number, "Seconds before one URL request of sourcecheck times out."
+    verify_timeout: float = field(
+        default=10.0,
+        metadata=_meta(
+            _non_negative_number,
+            "Seconds before one URL request of sourcecheck times out.",
+        ),
     )
-    verify_max_age: float = _option(
-        7 * 24 * 3600.0,
-        _non_negative_number,
-        "Seconds a successful URL check stays valid in the sourcecheck cache.",
+    verify_max_age: float = field(
+        default=7 * 24 * 3600.0,
+        metadata=_meta(
+            _non_negative_number,
+            "Seconds a successful URL check stays valid in the sourcecheck cache.",
+        ),
     )
-    verify_concurrency: int = _option(
-        32, _positive_int, "How many URL requests sourcecheck runs at once."
+    verify_concurrency: int = field(
+        default=32,
+        metadata=_meta(
+            _positive_int,
+            "How many URL requests sourcecheck runs at once.",
+        ),
     )
-    verify_host_concurrency: int = _option(
-        4, _positive_int, "How many URL requests sourcecheck runs at once against one host."
+    verify_host_concurrency: int = field(
+        default=4,
+        metadata=_meta(
+            _positive_int,
+            "How many URL requests sourcecheck runs at once against one host.",
+        ),
     )
-    verify_host_interval: float = _option(
-        0.05, _non_negative_number, "Minimum seconds between two requests to one host."
+    verify_host_interval: float = field(
+        default=0.05,
+        metadata=_meta(
+            _non_negative_number,
+            "Minimum seconds between two requests to one host.",
+        ),
     )
-    verify_retries: int = _option(
-        2, _instance_of(int), "Retries of a failed URL request (with backoff)."
+    verify_retries: int = field(
+        default=2,
+        metadata=_meta(
+            _instance_of(int),
+            "Retries of a failed URL request (with backoff).",
+        ),
     )
-    verify_max_wait: float = _option(
-        60.0,
-        _non_negative_number,
-        "Longest total wait sourcecheck spends honouring Retry-After for one URL.",
+    verify_max_wait: float = field(
+        default=60.0,
+        metadata=_meta(
+            _non_negative_number,
+            "Longest total wait sourcecheck spends honouring Retry-After for one URL.",
+        ),
     )
-    verify_ignore: list[str] = _option(
-        [], _string_list, "Regular expressions of URLs that sourcecheck skips."
+    verify_ignore: list[str] = field(
+        default_factory=list,
+        metadata=_meta(
+            _string_list,
+            "Regular expressions of URLs that sourcecheck skips.",
+        ),
     )
-    verify_hosts: dict[str, dict[str, Any]] = _option(
-        {},
-        _host_settings,
-        "Per-host settings for sourcecheck, e.g. {'example.org': {'concurrency': 1}}.",
+    verify_hosts: dict[str, dict[str, Any]] = field(
+        default_factory=dict,
+        metadata=_meta(
+            _host_settings,
+            "Per-host settings for sourcecheck, e.g. {'example.org': {'concurrency': 1}}.",
+        ),
     )
-    verify_fail_on: str = _option(
-        "error",
-        _one_of("error", "warning", "never"),
-        "Lowest severity of a sourcecheck finding that makes the build fail.",
+    verify_fail_on: str = field(
+        default="error",
+        metadata=_meta(
+            _one_of("error", "warning", "never"),
+            "Lowest severity of a sourcecheck finding that makes the build fail.",
+        ),
     )
 
 

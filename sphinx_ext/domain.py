@@ -33,9 +33,11 @@ from sphinx_ext.nodes import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Set
+    from collections.abc import Iterable
+    from collections.abc import Set as AbstractSet
 
     from pybtex.database import Entry
+    from sphinx import addnodes
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
@@ -88,7 +90,7 @@ class CitationsDomain(Domain):
         for table in (self.citations, self.notes, self.placements):
             table.pop(docname, None)
 
-    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+    def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
         for name in ("citations", "notes", "placements"):
             for docname, value in otherdata[name].items():
                 if docname in docnames:
@@ -121,7 +123,16 @@ class CitationsDomain(Domain):
         if placements:
             self.placements[docname] = sorted(placements)
 
-    def resolve_any_xref(self, *args: Any, **kwargs: Any) -> list[tuple[str, nodes.Element]]:
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: addnodes.pending_xref,
+        contnode: nodes.Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        # Citations are not cross-reference targets of the ``any`` role.
         return []
 
     # -- the bibliography, once per process -----------------------------------
@@ -166,9 +177,7 @@ class CitationsDomain(Domain):
 
     def pages_of_whole_book(self) -> list[str]:
         """Documents showing the frequency table or the Works Cited."""
-        return sorted(
-            d for d, p in self.placements.items() if WORKS_CITED in p or FREQUENCY in p
-        )
+        return sorted(d for d, p in self.placements.items() if WORKS_CITED in p or FREQUENCY in p)
 
     def citing_locations(self) -> dict[str, list[tuple[str, int | None, str | None]]]:
         """Every place each work is cited: key → ``[(docname, line, locator)]``."""

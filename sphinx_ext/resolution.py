@@ -76,9 +76,7 @@ class _Renderer:
         self.config = builder.config
         self.works = domain.works
         pages = domain.pages_of_whole_book()
-        works_cited_pages = [
-            d for d in pages if "works-cited" in domain.placements.get(d, ())
-        ]
+        works_cited_pages = [d for d in pages if "works-cited" in domain.placements.get(d, ())]
         self.works_cited_page = works_cited_pages[0] if works_cited_pages else None
 
     # -- links -----------------------------------------------------------------
@@ -105,8 +103,9 @@ class _Renderer:
         uri = self.uri(target, anchor)
         if uri is None:
             return
-        link = nodes.reference("", "", *item.children, refuri=uri, internal=True,
-                               classes=["source-ref"])
+        link = nodes.reference(
+            "", "", *item.children, refuri=uri, internal=True, classes=["source-ref"]
+        )
         link["reftitle"] = self.works[key].title
         item.children = []
         item += link
@@ -159,14 +158,16 @@ class _Renderer:
     ) -> nodes.Element:
         entries = self.book.references.get(chapter, [])
         if not entries:
-            return nodes.paragraph("", "This chapter cites no sources.",
-                                   classes=["source-references-empty"])
+            return nodes.paragraph(
+                "", "This chapter cites no sources.", classes=["source-references-empty"]
+            )
         listing = references_list(
             "", enumtype="arabic", prefix="", suffix=".", classes=["source-references"]
         )
         for entry in entries:
-            listing += self.entry(entry, id_prefix, backlinks and self.config.citations_backlinks,
-                                  list_docname)
+            listing += self.entry(
+                entry, id_prefix, backlinks and self.config.citations_backlinks, list_docname
+            )
         return listing
 
     def entry(
@@ -204,11 +205,15 @@ class _Renderer:
     # -- cross-chapter pages ---------------------------------------------------
 
     def frequency_table(self, min_chapters: int) -> nodes.Element:
-        rows = [(key, chapters) for key, chapters in self.book.frequency
-                if len(chapters) >= min_chapters]
+        rows = [
+            (key, chapters)
+            for key, chapters in self.book.frequency
+            if len(chapters) >= min_chapters
+        ]
         if not rows:
             return nodes.paragraph(
-                "", f"No work is cited in {min_chapters} or more chapters.",
+                "",
+                f"No work is cited in {min_chapters} or more chapters.",
                 classes=["citation-frequency-empty"],
             )
         table = nodes.table("", classes=["citation-frequency"])
@@ -251,9 +256,7 @@ class _Renderer:
     def works_cited(self, min_chapters: int) -> nodes.Element:
         container = nodes.container("", classes=["works-cited"])
         frequent = _section("works-cited-frequent", "Frequently Cited Works")
-        frequent += nodes.paragraph(
-            "", f"Works referenced in {min_chapters} or more chapters."
-        )
+        frequent += nodes.paragraph("", f"Works referenced in {min_chapters} or more chapters.")
         frequent += self.frequency_table(min_chapters)
         container += frequent
         for chapter in self.book.chapters:
@@ -278,8 +281,12 @@ class _Renderer:
         return container
 
     def by_category(self) -> nodes.section:
-        cited = [key for key, _ in sorted(self.book.frequency,
-                                           key=lambda p: self.works[p[0]].cite_label.casefold())]
+        cited = [
+            key
+            for key, _ in sorted(
+                self.book.frequency, key=lambda p: self.works[p[0]].cite_label.casefold()
+            )
+        ]
         section = _section("works-cited-categories", "Sources by Category")
         for category in Category:
             keys = [key for key in cited if self.works[key].category is category]
@@ -288,8 +295,9 @@ class _Renderer:
             group = _section(f"works-cited-{category.value}", category.heading)
             listing = nodes.bullet_list("", classes=["works-cited-category"])
             for key in keys:
-                item = reference_entry("", ids=[self.book.anchors[key]],
-                                       classes=["source-reference"])
+                item = reference_entry(
+                    "", ids=[self.book.anchors[key]], classes=["source-reference"]
+                )
                 item += self.formatted(key)
                 listing += item
             group += listing

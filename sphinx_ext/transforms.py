@@ -72,8 +72,11 @@ def build_citation_node(
                 locator=item.locator,
                 docname=docname,
                 **({"refkey": item.key} if item.key else {}),
-                **({"name": item.name, "year": item.year, "letter": item.letter or ""}
-                   if item.key is None else {}),
+                **(
+                    {"name": item.name, "year": item.year, "letter": item.letter or ""}
+                    if item.key is None
+                    else {}
+                ),
             )
         citation += node
     citation += nodes.Text("]")

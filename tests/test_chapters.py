@@ -87,8 +87,8 @@ def test_front_matter_citations_link_to_the_works_cited(built: SphinxTestApp) ->
 
 def test_frequency_table(built: SphinxTestApp) -> None:
     html = read(built.outdir, "frequency.html")
-    rows = re.findall(r"<tr class=\"row-(?:even|odd)\">(.*?)</tr>", html, re.S)
-    cells = [re.findall(r"<td>(.*?)</td>", row, re.S) for row in rows]
+    rows = re.findall(r"<tr class=\"row-(?:even|odd)\">(.*?)</tr>", html, re.DOTALL)
+    cells = [re.findall(r"<td>(.*?)</td>", row, re.DOTALL) for row in rows]
     table = [[text_of(cell) for cell in row] for row in cells if row]
     assert table == [
         ["Beta (2021). “Beta Work.”", "1, 2"],

@@ -12,7 +12,7 @@ is ``False``). Put a heading above it yourself::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from sphinx.util.docutils import SphinxDirective
 
@@ -28,7 +28,6 @@ class ChapterReferencesDirective(SphinxDirective):
     """Emits ``<chapter_references auto="False">``, filled at write time."""
 
     has_content = False
-    option_spec: ClassVar[dict[str, object]] = {}  # type: ignore[misc]
 
     def run(self) -> list[nodes.Node]:
         node = chapter_references("", auto=False, docname=self.env.docname)

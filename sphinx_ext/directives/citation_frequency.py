@@ -37,7 +37,7 @@ class CitationFrequencyDirective(SphinxDirective):
     """Emits ``<citation_frequency min_chapters=N>``, filled at write time."""
 
     has_content = False
-    option_spec: ClassVar[dict[str, Callable[[str], object]]] = {  # type: ignore[misc]
+    option_spec: ClassVar[dict[str, Callable[[str], object]]] = {
         "min-chapters": directives.positive_int,
     }
 

@@ -52,8 +52,12 @@ class SourceNoteDirective(SphinxDirective):
             )
             return []
         if not note:
-            warn("source-note for %r has no text", self.arguments[0], subtype=Subtype.NOTE,
-                 location=location)
+            warn(
+                "source-note for %r has no text",
+                self.arguments[0],
+                subtype=Subtype.NOTE,
+                location=location,
+            )
             return []
         [item] = items
         assert not isinstance(item, Malformed)

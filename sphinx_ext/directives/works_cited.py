@@ -32,7 +32,7 @@ class WorksCitedDirective(SphinxDirective):
     """Emits ``<works_cited min_chapters=N>``, filled at write time."""
 
     has_content = False
-    option_spec: ClassVar[dict[str, Callable[[str], object]]] = {  # type: ignore[misc]
+    option_spec: ClassVar[dict[str, Callable[[str], object]]] = {
         "min-chapters": directives.positive_int,
     }
 

@@ -1,14 +1,14 @@
 """How each builder renders the extension's nodes: one module per output format.
 
-:data:`NODE_VISITORS` is what ``setup()`` hands to ``app.add_node``: for every
-node type, a ``(visit, depart)`` pair per builder family. Builders without
+:func:`register_nodes` gives ``app.add_node`` every node type with a
+``(visit, depart)`` pair per builder family. Builders without
 their own entry (``man``, ``texinfo``) render through the generic fallbacks,
 so no builder meets a node it does not know.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sphinx_ext.nodes import (
     PLACEHOLDERS,
@@ -21,30 +21,36 @@ from sphinx_ext.nodes import (
 )
 from sphinx_ext.rendering import generic, html, latex
 
-__all__ = ["NODE_VISITORS"]
+if TYPE_CHECKING:
+    from docutils.nodes import Element
+    from sphinx.application import Sphinx
 
-_Visitors = dict[str, tuple[Any, Any]]
+__all__ = ["register_nodes"]
 
-
-def _for_all(html_pair: Any, latex_pair: Any, generic_pair: Any) -> _Visitors:
-    return {
-        "html": html_pair,
-        "epub": html_pair,
-        "singlehtml": html_pair,
-        "latex": latex_pair,
-        "text": generic_pair,
-        "man": generic_pair,
-        "texinfo": generic_pair,
-    }
+_Pair = tuple[Any, Any]
 
 
-NODE_VISITORS: dict[type[Any], _Visitors] = {
-    source_citation: _for_all(html.CITATION, latex.CITATION, generic.PASS),
-    source_item: _for_all(html.ITEM, latex.ITEM, generic.PASS),
-    references_list: _for_all(html.LIST, latex.LIST, generic.LIST),
-    reference_entry: _for_all(html.ENTRY, latex.ENTRY, generic.ENTRY),
-    references_title: _for_all(html.TITLE, latex.TITLE, generic.TITLE),
-    source_backlinks: _for_all(html.BACKLINKS, latex.BACKLINKS, generic.SKIP),
-    **{placeholder: _for_all(generic.SKIP, generic.SKIP, generic.SKIP)
-       for placeholder in PLACEHOLDERS},
-}
+def _for_all(app: Sphinx, node: type[Element], html_: _Pair, latex_: _Pair, other: _Pair) -> None:
+    app.add_node(
+        node,
+        html=html_,
+        epub=html_,
+        singlehtml=html_,
+        latex=latex_,
+        text=other,
+        man=other,
+        texinfo=other,
+    )
+
+
+def register_nodes(app: Sphinx) -> None:
+    """Every node type with its visitors, for every builder family."""
+    _for_all(app, source_citation, html.CITATION, latex.CITATION, generic.PASS)
+    _for_all(app, source_item, html.ITEM, latex.ITEM, generic.PASS)
+    _for_all(app, references_list, html.LIST, latex.LIST, generic.LIST)
+    _for_all(app, reference_entry, html.ENTRY, latex.ENTRY, generic.ENTRY)
+    _for_all(app, references_title, html.TITLE, latex.TITLE, generic.TITLE)
+    _for_all(app, source_backlinks, html.BACKLINKS, latex.BACKLINKS, generic.SKIP)
+    for placeholder in PLACEHOLDERS:
+        # Replaced at write time; a builder that skips that step shows nothing.
+        _for_all(app, placeholder, generic.SKIP, generic.SKIP, generic.SKIP)

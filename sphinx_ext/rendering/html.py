@@ -28,19 +28,19 @@ def _depart_span(self: HTML5Translator, node: nodes.Element) -> None:
     self.body.append("</span>")
 
 
-def _visit_list(self: HTML5Translator, node: nodes.Element) -> None:
+def _visit_list(self: HTML5Translator, node: nodes.enumerated_list) -> None:
     self.visit_enumerated_list(node)
 
 
-def _depart_list(self: HTML5Translator, node: nodes.Element) -> None:
+def _depart_list(self: HTML5Translator, node: nodes.enumerated_list) -> None:
     self.depart_enumerated_list(node)
 
 
-def _visit_entry(self: HTML5Translator, node: nodes.Element) -> None:
+def _visit_entry(self: HTML5Translator, node: nodes.list_item) -> None:
     self.visit_list_item(node)
 
 
-def _depart_entry(self: HTML5Translator, node: nodes.Element) -> None:
+def _depart_entry(self: HTML5Translator, node: nodes.list_item) -> None:
     self.depart_list_item(node)
 
 
@@ -50,17 +50,17 @@ def _visit_backlinks(self: HTML5Translator, node: nodes.Element) -> None:
     self.body.append("\u21a9\ufe0e ")
 
 
-def _visit_title(self: HTML5Translator, node: nodes.Element) -> None:
+def _visit_title(self: HTML5Translator, node: nodes.title) -> None:
     # Sphinx numbers a heading it does not know with its page's number
     # ("1. References"); with no numbers in sight it numbers nothing.
-    numbers, self.builder.secnumbers = self.builder.secnumbers, {}  # type: ignore[attr-defined]
+    numbers, self.builder.secnumbers = self.builder.secnumbers, {}
     try:
         self.visit_title(node)
     finally:
-        self.builder.secnumbers = numbers  # type: ignore[attr-defined]
+        self.builder.secnumbers = numbers
 
 
-def _depart_title(self: HTML5Translator, node: nodes.Element) -> None:
+def _depart_title(self: HTML5Translator, node: nodes.title) -> None:
     self.depart_title(node)
 
 
