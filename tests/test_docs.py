@@ -1,0 +1,33 @@
+"""The README documents every config value and every warning subtype there is."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+from sphinx_ext.config import PREFIX, CitationsConfig
+from sphinx_ext.warnings_ import Subtype
+
+README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def table_names(marker: str) -> list[str]:
+    block = README.split(f"<!-- {marker} -->")[1].split(f"<!-- /{marker} -->")[0]
+    return re.findall(r"^\| `([^`]+)` \|", block, re.MULTILINE)
+
+
+def test_every_config_value_is_documented() -> None:
+    declared = [PREFIX + field.name for field in dataclasses.fields(CitationsConfig)]
+    assert table_names("config-table") == declared
+
+
+def test_documented_defaults_are_the_real_ones() -> None:
+    block = README.split("<!-- config-table -->")[1].split("<!-- /config-table -->")[0]
+    defaults = CitationsConfig()
+    for field in dataclasses.fields(CitationsConfig):
+        assert f"| `{PREFIX}{field.name}` | `{getattr(defaults, field.name)!r}` |" in block
+
+
+def test_every_warning_subtype_is_documented() -> None:
+    assert table_names("warning-table") == [subtype.value for subtype in Subtype]
