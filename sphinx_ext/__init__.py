@@ -44,6 +44,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", bibliography.check_bibfiles, priority=410)
 
     rendering.register_nodes(app)
+    rendering.setup_builders(app)
 
     app.add_domain(domain.CitationsDomain)
     app.add_role("source", SourceRole())
@@ -55,6 +56,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
 
     # Before sphinxcontrib-bibtex's own parse (500), so that ours reports errors.
     app.connect("builder-inited", bibliography.load_bibliography, priority=400)
+    app.connect("env-before-read-docs", domain.load_works)
     # After Sphinx numbers sections (500): chapters are known by their numbers.
     app.connect("env-get-updated", domain.outdated_by_changes, priority=900)
     app.connect("write-started", domain.compute_book)

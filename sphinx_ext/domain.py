@@ -234,10 +234,17 @@ def _cite_role_record(node: nodes.Element, known: dict[str, Work]) -> CitationRe
 # -- events --------------------------------------------------------------------
 
 
+def load_works(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: build the label index before parallel readers fork."""
+    if docnames:
+        get_domain(env).index  # noqa: B018 - computed for its side effect, once
+
+
 def compute_book(app: Sphinx, builder: Builder) -> None:
-    """``write-started``: compute the book once, before any page is written."""
+    """``write-started``: the book, once, before any page is written."""
     domain = get_domain(app.env)
-    domain._book = domain.compute_book()
+    if domain._book is None:
+        domain._book = domain.compute_book()
 
 
 def outdated_by_changes(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
@@ -249,6 +256,7 @@ def outdated_by_changes(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
     """
     domain = get_domain(env)
     touched, domain._touched = domain._touched, set()
+    # Section numbers are assigned by now (priority 900): the book is final.
     domain._book = None
     if not touched:
         return []
@@ -260,5 +268,4 @@ def outdated_by_changes(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
         for chapter in chapters:
             if touched.intersection(chapter.docnames):
                 outdated.add(chapter.references_docname)
-    domain._book = None
     return sorted(outdated - touched)
