@@ -4,7 +4,7 @@ Pure Python, no Sphinx. The result is a :class:`pybtex.richtext.Text` that
 any pybtex backend renders; the Sphinx side turns it into docutils nodes with
 ``pybtex_docutils``, so every builder escapes the text in its own way.
 
-The look is the book's: ``**Org** (Year). "Title." URL``, a book's title in
+The look is the book's: ``**Org** (Year). “Title.” URL``, a book's title in
 italics followed by its publisher, a paper's venue in italics, and an arXiv
 identifier or DOI as a link.
 
@@ -14,7 +14,7 @@ identifier or DOI as a link.
 ...   year = 2025, url = {https://deepgram.com/pricing}}''', "bibtex")
 >>> entry = data.entries["k"]
 >>> format_entry(build_works(data.entries)["k"], entry).render_as("text")
-'Deepgram (2025). "Pricing." https://deepgram.com/pricing'
+'Deepgram (2025). “Pricing.” https://deepgram.com/pricing'
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ def format_entry(work: Work, entry: Entry, note: str | None = None) -> Text:
             parts.append(Text(publisher, ". "))
     else:
         if title:
-            parts.append(Text('"', title, '." '))
+            # Typographic quotes, as smartquotes gives the rest of the book.
+            parts.append(Text("“", title, ".” "))
         venue = _latex("booktitle", fields) or _latex("journal", fields)
         if venue:
             parts.append(Text(Tag("em", venue), ". "))
