@@ -269,7 +269,7 @@ class _Renderer:
                 line = nodes.paragraph("", "", classes=["works-cited-shared"])
                 line += nodes.emphasis(
                     "",
-                    f"Combines sources from Chapter{'s' if len(shared) > 1 else ''} "
+                    f"Shares sources with Chapter{'s' if len(shared) > 1 else ''} "
                     f"{join_numbers(shared)}.",
                 )
                 section += line

@@ -77,5 +77,5 @@ def reference_entries(html: str) -> list[dict[str, str]]:
 
 def citations_text(html: str) -> list[str]:
     """The visible text of each ``[Source: …]`` group."""
-    groups = re.findall(r'<span class="source-citation">(.*?)</span>\]</span>', html, re.S)
+    groups = re.findall(r'<span class="source-citation">(.*?)</span>\]</span>', html, re.DOTALL)
     return [re.sub(r"<[^>]+>", "", g) + "]" for g in groups]

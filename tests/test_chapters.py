@@ -108,8 +108,8 @@ def test_works_cited(built: SphinxTestApp) -> None:
     assert "Beta Work" in table and "Alpha Work" not in table
     for heading in ("Chapter 1: First Chapter", "Chapter 2: Second Chapter", "Chapter 3: Third Chapter"):
         assert heading in text
-    assert "Combines sources from Chapter 2." in text
-    assert "Combines sources from Chapter 1." in text
+    assert "Shares sources with Chapter 2." in text
+    assert "Shares sources with Chapter 1." in text
     chapter3 = html.split('id="works-cited-chapter-3"')[1].split("</section>")[0]
     assert "This chapter cites no sources." in chapter3
     assert entry_ids(built, "works.html") == [

@@ -225,7 +225,7 @@ def test_year_only_does_not_apply_to_print_sources() -> None:
 def test_book_cited_without_page() -> None:
     with_page = CitingLocation("chapters/ch12", 5, chapter=12, locator="p. 42")
     bare = CitingLocation("chapters/ch14", 7, chapter=14)
-    chapter_only = CitingLocation("chapters/ch14", 9, chapter=14, locator="see also")
+    chapter_only = CitingLocation("chapters/ch14", 9, chapter=14, locator="ch. 19")
     sre = src(
         "sre",
         {"title": "Site Reliability Engineering", "year": "2016"},
@@ -236,18 +236,28 @@ def test_book_cited_without_page() -> None:
     findings = only(Check.MISSING_PAGES, sre)
     assert len(findings) == 1
     assert findings[0].locations == (bare, chapter_only)
-    assert "chapters/ch14:7, chapters/ch14:9" in findings[0].message
+    assert "chapters/ch14:7, chapters/ch14:9 (ch. 19)" in findings[0].message
     assert findings[0].suggestion == "add the page: [Source: Beyer et al., 2016, p. N]"
 
 
 @pytest.mark.parametrize(
-    "locator", ["p. 42", "pp. 33-35", "pp. 33–35", "page 7", "p42", "see p. 3", "42", "xiv", "12-14"]
+    "locator",
+    ["p. 42", "pp. 33-35", "pp. 33–35", "page 7", "p42", "see p. 3", "42", "xiv", "12-14"],
 )
 def test_page_locators_accepted(locator: str) -> None:
     loc = CitingLocation("ch", 1, locator=locator)
     assert (
         only(Check.MISSING_PAGES, src("b", {"title": "B"}, entry_type="book", cited=(loc,))) == []
     )
+
+
+@pytest.mark.parametrize(
+    "locator", ["ch. 4", "chapter 21", "§ 3.2", "sec. 3", "see also", "fig. 2", "pt. 1"]
+)
+def test_other_locators_are_not_pages(locator: str) -> None:
+    loc = CitingLocation("ch", 1, locator=locator)
+    book = src("b", {"title": "B"}, entry_type="book", cited=(loc,))
+    assert [f.locations for f in only(Check.MISSING_PAGES, book)] == [(loc,)]
 
 
 def test_pages_rule_does_not_apply_to_other_types_or_uncited_books() -> None:
@@ -490,7 +500,7 @@ def test_clean_bibliography_has_no_findings() -> None:
                 "publisher": "O'Reilly",
             },
             entry_type="book",
-            cited=(CitingLocation("ch12", 3, 12, "ch. 4"),),
+            cited=(CitingLocation("ch12", 3, 12, "p. 212"),),
         ),
         src(
             "kwon2023",

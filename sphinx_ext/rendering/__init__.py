@@ -4,6 +4,9 @@
 ``(visit, depart)`` pair per builder family. Builders without
 their own entry (``man``, ``texinfo``) render through the generic fallbacks,
 so no builder meets a node it does not know.
+
+:func:`setup_builders` registers what some formats need beyond visitors: the
+LaTeX package, the EPUB's NCX identifier, link-free man pages.
 """
 
 from __future__ import annotations
@@ -19,25 +22,32 @@ from sphinx_ext.nodes import (
     source_citation,
     source_item,
 )
-from sphinx_ext.rendering import generic, html, latex
+from sphinx_ext.rendering import epub, generic, html, latex, man, text
 
 if TYPE_CHECKING:
     from docutils.nodes import Element
     from sphinx.application import Sphinx
 
-__all__ = ["register_nodes"]
+__all__ = ["register_nodes", "setup_builders"]
 
 _Pair = tuple[Any, Any]
 
 
-def _for_all(app: Sphinx, node: type[Element], html_: _Pair, latex_: _Pair, other: _Pair) -> None:
+def _for_all(
+    app: Sphinx,
+    node: type[Element],
+    html_: _Pair,
+    latex_: _Pair,
+    other: _Pair,
+    text_: _Pair | None = None,
+) -> None:
     app.add_node(
         node,
         html=html_,
         epub=html_,
         singlehtml=html_,
         latex=latex_,
-        text=other,
+        text=text_ or other,
         man=other,
         texinfo=other,
     )
@@ -49,8 +59,15 @@ def register_nodes(app: Sphinx) -> None:
     _for_all(app, source_item, html.ITEM, latex.ITEM, generic.PASS)
     _for_all(app, references_list, html.LIST, latex.LIST, generic.LIST)
     _for_all(app, reference_entry, html.ENTRY, latex.ENTRY, generic.ENTRY)
-    _for_all(app, references_title, html.TITLE, latex.TITLE, generic.TITLE)
+    _for_all(app, references_title, html.TITLE, latex.TITLE, generic.TITLE, text.TITLE)
     _for_all(app, source_backlinks, html.BACKLINKS, latex.BACKLINKS, generic.SKIP)
     for placeholder in PLACEHOLDERS:
         # Replaced at write time; a builder that skips that step shows nothing.
         _for_all(app, placeholder, generic.SKIP, generic.SKIP, generic.SKIP)
+
+
+def setup_builders(app: Sphinx) -> None:
+    """Register the per-format support that node visitors cannot provide."""
+    latex.setup(app)
+    epub.setup(app)
+    man.setup(app)

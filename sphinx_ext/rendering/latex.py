@@ -1,19 +1,128 @@
-"""LaTeX rendering: plain text with ``\\label``/``\\hyperref`` pairs.
+"""LaTeX rendering: ``\\hyperlink``/``\\hypertarget`` pairs, one name per anchor.
 
-Each ``source_item`` and each entry carries ids; they become labels of the
-document they were read from, the targets of the ``\\hyperref`` links that
-Sphinx's writer emits for the items' and back-links' references.
+Every ``source_item`` and every references entry becomes a
+``\\hypertarget`` named after the document it is written in and its id
+(:func:`target_name`); an item's link to its entry and an entry's links back
+to the items become ``\\hyperlink``\\ s to those names. The link's ``refuri``
+(``%docname#anchor``, what the LaTeX builder's ``get_relative_uri`` gives)
+names the same document and id, so link and target always agree, in the one
+``.tex`` file that holds the whole book.
+
+Titles and captions are moving arguments: LaTeX writes them to the table of
+contents, the list of figures, the running heads and the PDF bookmarks, where
+``\\hyperlink`` breaks the build. There the links are ``\\sphinxsrclink``,
+a robust macro of the extension's LaTeX package (:data:`LATEX_PACKAGE`)
+that is a ``\\hyperlink`` in the text and plain text in those lists. An
+item's target in a section title is placed right after the heading, so that
+no running head or contents line repeats it.
+
+A References section is unnumbered, as in HTML, but still listed in the
+table of contents and the PDF bookmarks.
 """
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from docutils import nodes
-    from sphinx.writers.latex import LaTeXTranslator
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.writers.latex import LaTeXTranslator
 
-__all__ = ["BACKLINKS", "CITATION", "ENTRY", "ITEM", "LIST", "TITLE"]
+from sphinx_ext.domain import get_domain
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__all__ = [
+    "BACKLINKS",
+    "CITATION",
+    "ENTRY",
+    "ITEM",
+    "LATEX_PACKAGE",
+    "LIST",
+    "SECTION_TITLE",
+    "TITLE",
+    "adjust_tables",
+    "number_chapters_only",
+    "setup",
+    "target_name",
+]
+
+#: The name of the LaTeX package the extension writes next to the ``.tex``.
+LATEX_PACKAGE = "sphinxsourcecitations"
+
+_PACKAGE_TEXT = r"""\NeedsTeXFormat{LaTeX2e}
+\ProvidesPackage{sphinxsourcecitations}[2026/02/01 v1.0 source citations (sphinx_ext)]
+% References list URLs in full: let them break anywhere, not only at slashes,
+% so that none runs into the margin.
+\IfFileExists{xurl.sty}{\RequirePackage{xurl}}{}
+% Titles and captions come back in the table of contents and the list of
+% figures. There a citation is text: the line is a link already, and the
+% anchor of the item belongs to the page that holds the item.
+\newif\ifsphinxsrc@inlist
+\let\sphinxsrc@starttoc\@starttoc
+\def\@starttoc#1{\begingroup\sphinxsrc@inlisttrue\sphinxsrc@starttoc{#1}\endgroup}
+% Robust (\protected), so that titles and captions can hold them.
+\protected\def\sphinxsrclink#1#2{\ifsphinxsrc@inlist#2\else\hyperlink{#1}{#2}\fi}
+\protected\def\sphinxsrctarget#1{\ifsphinxsrc@inlist\else\hypertarget{#1}{}\fi}
+% Only the chapters are numbered, as in HTML: front and back matter (a
+% preface, the Works Cited) neither show a number nor take one from the
+% chapters that follow.
+\newcounter{sphinxsrc@secnumdepth}
+\AtBeginDocument{\setcounter{sphinxsrc@secnumdepth}{\value{secnumdepth}}}
+\newcommand\sphinxsrcnumbered{\setcounter{secnumdepth}{\value{sphinxsrc@secnumdepth}}}
+\newcommand\sphinxsrcunnumbered{\setcounter{secnumdepth}{-1}}
+\AtBeginDocument{\pdfstringdefDisableCommands{%
+  \def\sphinxsrclink#1#2{#2}%
+  \def\sphinxsrctarget#1{}%
+}}
+\endinput
+"""
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9/.-]")
+
+
+def target_name(docname: str, node_id: str) -> str:
+    """The ``\\hypertarget`` name of *node_id* written in *docname*.
+
+    Only letters, digits and ``/.-`` are kept; any other character becomes
+    ``+hex+``, so the name is safe in TeX and in PDF, and distinct documents
+    and ids give distinct names.
+
+    >>> target_name("chapters/ch_1", "ref-kwon2023")
+    'src:chapters/ch+5f+1:ref-kwon2023'
+    """
+    def safe(text: str) -> str:
+        return _UNSAFE.sub(lambda match: f"+{ord(match[0]):x}+", text)
+
+    return f"src:{safe(docname)}:{safe(node_id)}"
+
+
+def _target_of_uri(uri: str) -> str | None:
+    """The target name a ``%docname#id`` URI points at, None for any other URI."""
+    if not uri.startswith("%") or "#" not in uri:
+        return None
+    docname, _, node_id = uri[1:].partition("#")
+    return target_name(docname, node_id)
+
+
+def _moving(node: nodes.Node) -> nodes.Element | None:
+    """The title or caption holding *node*, if any (LaTeX moves their text)."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.title | nodes.caption | nodes.rubric):
+            return parent
+        parent = parent.parent
+    return None
+
+
+def _link(self: LaTeXTranslator, reference: nodes.Element, name: str, moving: bool) -> None:
+    self.body.append(rf"\sphinxsrclink{{{name}}}{{" if moving else rf"\hyperlink{{{name}}}{{")
+    for child in reference.children:
+        child.walkabout(self)
+    self.body.append("}")
 
 
 def _pass(self: LaTeXTranslator, node: nodes.Element) -> None:
@@ -21,8 +130,49 @@ def _pass(self: LaTeXTranslator, node: nodes.Element) -> None:
 
 
 def _visit_item(self: LaTeXTranslator, node: nodes.Element) -> None:
+    holder = _moving(node)
+    docname = self.curfilestack[-1]
     for node_id in node["ids"]:
-        self.body.append(self.hypertarget(node_id, anchor=not self.in_caption))
+        name = target_name(docname, node_id)
+        if isinstance(holder, nodes.title) and isinstance(holder.parent, nodes.section):
+            # Placed after the heading by depart_section_title.
+            _pending_targets(self).append(name)
+        elif holder is not None:
+            self.body.append(rf"\sphinxsrctarget{{{name}}}")
+        else:
+            self.body.append(rf"\hypertarget{{{name}}}{{}}")
+    link = node.children[0] if len(node.children) == 1 else None
+    if isinstance(link, nodes.reference):
+        entry = _target_of_uri(link.get("refuri", ""))
+        if entry is not None:
+            self.body.append(r"\sphinxcrossref{")
+            _link(self, link, entry, holder is not None)
+            self.body.append("}")
+            raise nodes.SkipNode
+
+
+def _depart_item(self: LaTeXTranslator, node: nodes.Element) -> None:
+    pass
+
+
+def _pending_targets(self: LaTeXTranslator) -> list[str]:
+    pending: list[str] | None = getattr(self, "_source_title_targets", None)
+    if pending is None:
+        pending = []
+        self._source_title_targets = pending  # type: ignore[attr-defined]
+    return pending
+
+
+def _visit_section_title(self: LaTeXTranslator, node: nodes.Element) -> None:
+    LaTeXTranslator.visit_title(self, node)
+
+
+def _depart_section_title(self: LaTeXTranslator, node: nodes.Element) -> None:
+    LaTeXTranslator.depart_title(self, node)
+    pending = _pending_targets(self)
+    if pending and isinstance(node.parent, nodes.section):
+        self.body.extend(rf"\hypertarget{{{name}}}{{}}" for name in pending)
+        pending.clear()
 
 
 def _visit_list(self: LaTeXTranslator, node: nodes.Element) -> None:
@@ -35,8 +185,12 @@ def _depart_list(self: LaTeXTranslator, node: nodes.Element) -> None:
 
 def _visit_entry(self: LaTeXTranslator, node: nodes.Element) -> None:
     self.visit_list_item(node)
+    docname = self.curfilestack[-1]
     for node_id in node["ids"]:
+        # The label serves Sphinx's own links (the frequency table's), the
+        # hypertarget the items' \hyperlink.
         self.body.append(self.hypertarget(node_id))
+        self.body.append(rf"\hypertarget{{{target_name(docname, node_id)}}}{{}}")
 
 
 def _depart_entry(self: LaTeXTranslator, node: nodes.Element) -> None:
@@ -45,19 +199,114 @@ def _depart_entry(self: LaTeXTranslator, node: nodes.Element) -> None:
 
 def _visit_backlinks(self: LaTeXTranslator, node: nodes.Element) -> None:
     self.body.append(r"\,$\uparrow$\,")
+    for child in node.children:
+        name = None
+        if isinstance(child, nodes.reference):
+            name = _target_of_uri(child.get("refuri", ""))
+        if name is not None:
+            assert isinstance(child, nodes.reference)
+            _link(self, child, name, moving=False)
+        else:
+            child.walkabout(self)
+    raise nodes.SkipNode
+
+
+def _section_command(self: LaTeXTranslator) -> str:
+    names: list[str] = self.sectionnames
+    return names[min(self.sectionlevel, len(names) - 1)]
 
 
 def _visit_title(self: LaTeXTranslator, node: nodes.Element) -> None:
-    self.visit_title(node)
+    if not isinstance(node.parent, nodes.section):
+        LaTeXTranslator.visit_title(self, node)
+        return
+    # Unnumbered like in HTML, yet in the contents and the bookmarks; its own
+    # anchor, or a chapter without sections would share the chapter's.
+    command = _section_command(self)
+    text = self.escape(node.astext())
+    self.body.append(rf"\{command}*{{")
+    after = rf"\phantomsection\addcontentsline{{toc}}{{{command}}}{{{text}}}"
+    if command == "section":
+        after += rf"\markright{{{text}}}"
+    self.context.append("}" + after + "\n" + self.hypertarget_to(node.parent))
+    self.in_title = 1
 
 
 def _depart_title(self: LaTeXTranslator, node: nodes.Element) -> None:
-    self.depart_title(node)
+    if not isinstance(node.parent, nodes.section):
+        LaTeXTranslator.depart_title(self, node)
+        return
+    self.in_title = 0
+    self.body.append(self.context.pop())
+
+
+def adjust_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Let the frequency table break across pages, its long titles wrapping.
+
+    Sphinx sets a table without hints in ``tabulary``, which never breaks
+    across pages, and a ``longtable`` without given widths in columns that
+    do not wrap. The frequency table's column widths are known: use them.
+    """
+    if app.builder.format != "latex":
+        return
+    for table in doctree.findall(nodes.table):
+        if "citation-frequency" in table["classes"]:
+            for cls in ("longtable", "colwidths-given"):
+                if cls not in table["classes"]:
+                    table["classes"].append(cls)
+
+
+def number_chapters_only(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Unnumber the documents that are not chapters, as HTML does.
+
+    LaTeX numbers every top-level document as a chapter; HTML numbers only
+    the entries of the numbered toctree. Each document of the assembled book
+    that starts a chapter switches numbering on, each outside any chapter
+    switches it off, so the PDF's chapter numbers are the ones the References
+    and the Works Cited print. A book without chapters keeps Sphinx's numbering.
+    """
+    if app.builder.format != "latex":
+        return
+    book = get_domain(app.env).book
+    if not book.chapters:
+        return
+    starts = {chapter.docname for chapter in book.chapters}
+    numbered: bool | None = None
+    for start in list(doctree.findall(addnodes.start_of_file)):
+        name = start["docname"]
+        if name in starts:
+            wanted = True
+        elif name not in book.chapter_of:
+            wanted = False
+        else:
+            continue
+        if wanted is not numbered:
+            command = r"\sphinxsrcnumbered" if wanted else r"\sphinxsrcunnumbered"
+            start.parent.insert(start.parent.index(start), nodes.raw("", command, format="latex"))
+            numbered = wanted
+
+
+def _write_package(app: Sphinx) -> None:
+    if app.builder.format == "latex":
+        Path(app.outdir, f"{LATEX_PACKAGE}.sty").write_text(_PACKAGE_TEXT, encoding="utf-8")
+
+
+def setup(app: Sphinx) -> None:
+    """Register what LaTeX needs beyond the node visitors."""
+    app.add_latex_package(LATEX_PACKAGE, after_hyperref=True)
+    app.connect("builder-inited", _write_package)
+    # After fill_citations (500) has built the table.
+    app.connect("doctree-resolved", adjust_tables, priority=600)
+    app.connect("doctree-resolved", number_chapters_only, priority=600)
+    # Section titles may hold citations whose anchors must follow the heading.
+    app.add_node(nodes.title, override=True, latex=SECTION_TITLE)
 
 
 CITATION = (_pass, _pass)
-ITEM = (_visit_item, _pass)
+ITEM = (_visit_item, _depart_item)
 LIST = (_visit_list, _depart_list)
 ENTRY = (_visit_entry, _depart_entry)
-BACKLINKS = (_visit_backlinks, _pass)
+BACKLINKS = (_visit_backlinks, None)
 TITLE = (_visit_title, _depart_title)
+#: For every ``title`` node: Sphinx's own, then the targets held back.
+SECTION_TITLE = (_visit_section_title, _depart_section_title)

@@ -75,8 +75,6 @@ def url_findings(
             if result is None or check is None:
                 continue
             message = _describe(result)
-            if not source.cited:
-                message += " (uncited entry)"
             suggestion = f"url = {{{result.suggested_url}}}" if result.suggested_url else None
             findings.append(
                 Finding(

@@ -95,8 +95,13 @@ INDEX_SEGMENTS = frozenset(
         "community",
     }
 )
+# A page: "p. 42", "pp. 33-35", "page 7", "p42", or a bare (arabic or roman) number.
+# Chapters and sections ("ch. 4", "§ 3") locate a citation, but are not pages.
 _PAGE_LOCATOR = re.compile(
-    r"(?i)(?:^|[\s(,])(?:p|pp|pg|pgs|page|pages|ch|chap|chapter|sec|sect|section|loc|fig|table)\b\.?|§|^\s*[\divxlc]+\s*(?:[-–]\s*\d+)?\s*$"
+    r"""(?ix)
+    (?:^|[\s(,;])(?:p|pp|pg|pgs|page|pages)(?:\b\.?|(?=\d))
+    | ^\s*[\divxlc]+\s*(?:[-–]\s*[\divxlc]+)?\s*$
+    """
 )
 _DOCS_TITLE = re.compile(r"(?i)\b(documentation|docs|reference|guide|user guide|api|handbook)\b")
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}")
@@ -262,7 +267,7 @@ def check_missing_pages(sources: Iterable[Source]) -> Iterator[_Raw]:
         )
         if not bare:
             continue
-        places = ", ".join(str(loc) for loc in bare)
+        places = ", ".join(f"{loc} ({loc.locator})" if loc.locator else str(loc) for loc in bare)
         yield _Raw(
             Check.MISSING_PAGES,
             source.key,
