@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 project = "Productionizing ML Inference APIs"
 author = "ML Inference Book Authors"
-copyright = "2026"  # noqa: A001
+copyright = "2026"
 release = "0.1"
 version = release
 language = "en"
@@ -41,6 +41,15 @@ epub_copyright = f"{copyright}, {author}"
 epub_identifier = "urn:uuid:761d5f7b-ba85-456b-8461-7754ccd15821"
 epub_scheme = "UUID"
 epub_uid = "BookId"
+epub_description = (
+    "A serving engineer's guide to putting speech and audio models behind "
+    "real-time APIs: serving engines, GPUs, streaming protocols, API contracts, "
+    "security, compliance, reliability, billing and global scale."
+)
+epub_contributor = author
+# Readers show a link's target themselves; printing every URL after its link
+# would make the References differ from the HTML and the PDF.
+epub_show_urls = "no"
 
 # -- LaTeX --------------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from sphinx_ext.directives import (
 )
 from sphinx_ext.resolution import fill_citations
 from sphinx_ext.roles import SourceRole
+from sphinx_ext.sourcecheck import SourceCheckBuilder, static_checks_in_build
 from sphinx_ext.transforms import SourceCitations
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("works-cited", WorksCitedDirective)
     app.add_directive("source-note", SourceNoteDirective)
     app.add_transform(SourceCitations)
+    app.add_builder(SourceCheckBuilder)
 
     # Before sphinxcontrib-bibtex's own parse (500), so that ours reports errors.
     app.connect("builder-inited", bibliography.load_bibliography, priority=400)
@@ -61,6 +63,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-get-updated", domain.outdated_by_changes, priority=900)
     app.connect("write-started", domain.compute_book)
     app.connect("doctree-resolved", fill_citations)
+    app.connect("env-check-consistency", static_checks_in_build)
     app.connect("build-finished", citations_json.write_citations_json)
 
     return {

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from pybtex.richtext import HRef, Tag, Text
 
-from sphinx_ext._works import plain, rich_text
+from sphinx_ext._works import _TEXT, plain, rich_text
 
 if TYPE_CHECKING:
     from pybtex.database import Entry, Person
@@ -118,6 +118,6 @@ def _joined(items: list[str], separator: str) -> list[str]:
 
 
 def _strip_trailing_space(text: Text) -> Text:
-    rendered_plain = text.render_as("text")
+    rendered_plain = text.render(_TEXT)
     trailing = len(rendered_plain) - len(rendered_plain.rstrip())
     return text[: len(text) - trailing] if trailing else text

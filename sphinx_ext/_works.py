@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+import pybtex.plugin
 from pybtex.richtext import String, Text
 
 if TYPE_CHECKING:
@@ -77,6 +78,9 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": 
 _ARTICLES = re.compile(r"^(the|an|a)\s+", re.IGNORECASE)
 
 
+# render_as() looks the backend up among entry points on every call; once is enough.
+_TEXT = pybtex.plugin.find_plugin("pybtex.backends", "text")()
+
 # Escapes pybtex's LaTeX reader leaves as they are (or garbles): they are
 # swapped for private-use characters before reading and restored after.
 _ESCAPES = (
@@ -121,7 +125,7 @@ def plain(latex: str) -> str:
     >>> plain(r"M{\\"u}ller {GPU} Guide")
     'Müller GPU Guide'
     """
-    return " ".join(str(rich_text(latex).render_as("text")).split())
+    return " ".join(str(rich_text(latex).render(_TEXT)).split())
 
 
 def normalize_name(name: str) -> str:

@@ -1,21 +1,25 @@
 """Configuration values, declared once.
 
 Each field of :class:`CitationsConfig` is a ``conf.py`` value named
-``citations_<field>``, registered with its type and default by
-:func:`register_config` and checked on ``config-inited`` by
-:func:`validate_config`: a value of the wrong type or out of range gives a
-``citations.config`` warning and the default is used instead.
+``citations_<field>``; each field of
+:class:`~sphinx_ext.verify.VerifySettings` one named
+``citations_verify_<field>``. :func:`register_config` registers both with
+their types and defaults, and :func:`validate_config` checks them on
+``config-inited``: a value of the wrong type or out of range gives a
+``citations.config`` warning at its line in ``conf.py``, and the default is
+used instead.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sphinx_ext.verify import VerifySettings, config_fields
 from sphinx_ext.warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
@@ -47,37 +51,6 @@ def _positive_int(value: Any) -> str | None:
     if problem is None and value < 1:
         return f"expected a whole number of at least 1, got {value!r}"
     return problem
-
-
-def _non_negative_number(value: Any) -> str | None:
-    problem = _instance_of(int, float)(value)
-    if problem is None and value < 0:
-        return f"expected a number of at least 0, got {value!r}"
-    return problem
-
-
-def _string_list(value: Any) -> str | None:
-    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        return f"expected a list of strings, got {value!r}"
-    return None
-
-
-def _host_settings(value: Any) -> str | None:
-    if not isinstance(value, Mapping):
-        return f"expected a dict of host → settings dict, got {type(value).__name__}"
-    for host, settings in value.items():
-        if not isinstance(host, str) or not isinstance(settings, Mapping):
-            return f"expected host → settings dict, got {host!r}: {settings!r}"
-    return None
-
-
-def _one_of(*choices: str) -> Validator:
-    def check(value: Any) -> str | None:
-        if value not in choices:
-            return f"expected one of {', '.join(map(repr, choices))}, got {value!r}"
-        return None
-
-    return check
 
 
 def _meta(validator: Validator, help: str, rebuild: str = "env") -> dict[str, Any]:
@@ -118,84 +91,6 @@ class CitationsConfig:
             rebuild="html",
         ),
     )
-    static_checks: bool = field(
-        default=False,
-        metadata=_meta(
-            _instance_of(bool),
-            "Run the bibliography's static checks (placeholder URLs, missing dates, "
-            "duplicates, …) in every build, as warnings.",
-        ),
-    )
-    verify_timeout: float = field(
-        default=10.0,
-        metadata=_meta(
-            _non_negative_number,
-            "Seconds before one URL request of sourcecheck times out.",
-        ),
-    )
-    verify_max_age: float = field(
-        default=7 * 24 * 3600.0,
-        metadata=_meta(
-            _non_negative_number,
-            "Seconds a successful URL check stays valid in the sourcecheck cache.",
-        ),
-    )
-    verify_concurrency: int = field(
-        default=32,
-        metadata=_meta(
-            _positive_int,
-            "How many URL requests sourcecheck runs at once.",
-        ),
-    )
-    verify_host_concurrency: int = field(
-        default=4,
-        metadata=_meta(
-            _positive_int,
-            "How many URL requests sourcecheck runs at once against one host.",
-        ),
-    )
-    verify_host_interval: float = field(
-        default=0.05,
-        metadata=_meta(
-            _non_negative_number,
-            "Minimum seconds between two requests to one host.",
-        ),
-    )
-    verify_retries: int = field(
-        default=2,
-        metadata=_meta(
-            _instance_of(int),
-            "Retries of a failed URL request (with backoff).",
-        ),
-    )
-    verify_max_wait: float = field(
-        default=60.0,
-        metadata=_meta(
-            _non_negative_number,
-            "Longest total wait sourcecheck spends honouring Retry-After for one URL.",
-        ),
-    )
-    verify_ignore: list[str] = field(
-        default_factory=list,
-        metadata=_meta(
-            _string_list,
-            "Regular expressions of URLs that sourcecheck skips.",
-        ),
-    )
-    verify_hosts: dict[str, dict[str, Any]] = field(
-        default_factory=dict,
-        metadata=_meta(
-            _host_settings,
-            "Per-host settings for sourcecheck, e.g. {'example.org': {'concurrency': 1}}.",
-        ),
-    )
-    verify_fail_on: str = field(
-        default="error",
-        metadata=_meta(
-            _one_of("error", "warning", "never"),
-            "Lowest severity of a sourcecheck finding that makes the build fail.",
-        ),
-    )
 
 
 def config_location(confdir: str | Path | None, name: str) -> str | None:
@@ -216,7 +111,11 @@ def config_location(confdir: str | Path | None, name: str) -> str | None:
 
 
 def register_config(app: Sphinx) -> None:
-    """Register every field of :class:`CitationsConfig` as ``citations_<name>``."""
+    """Register every ``citations_*`` and ``citations_verify_*`` value."""
+    for name, kinds, default, description in config_fields():
+        types = frozenset(kinds) if isinstance(kinds, tuple) else frozenset({kinds})
+        # Only the sourcecheck builder and the static checks read these.
+        app.add_config_value(name, default, "", types=types, description=description)
     defaults = CitationsConfig()
     for spec in dataclasses.fields(CitationsConfig):
         default = getattr(defaults, spec.name)
@@ -247,6 +146,7 @@ def validate_config(app: Sphinx, config: Config) -> None:
                 location=config_location(app.confdir, name),
             )
             config[name] = default
+    _validate_verify_settings(app, config)
     if config.bibtex_bibfiles is None:
         warn(
             "bibtex_bibfiles is not set; no citation can resolve. "
@@ -264,6 +164,22 @@ def validate_config(app: Sphinx, config: Config) -> None:
             location=config_location(app.confdir, "bibtex_bibfiles"),
         )
         config.bibtex_bibfiles = [config.bibtex_bibfiles]
+
+
+def _validate_verify_settings(app: Sphinx, config: Config) -> None:
+    for name, _, default, _ in config_fields():
+        try:
+            VerifySettings.from_mapping({name: config[name]})
+        except ValueError as problem:
+            warn(
+                "invalid value for %s: %s; using the default %r",
+                name,
+                str(problem).removeprefix(name + ": "),
+                default,
+                subtype=Subtype.CONFIG,
+                location=config_location(app.confdir, name),
+            )
+            config[name] = default
 
 
 def get_config(config: Config) -> CitationsConfig:

@@ -31,6 +31,7 @@ from sphinx_ext.nodes import (
     source_note,
     works_cited,
 )
+from sphinx_ext.warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -234,6 +235,27 @@ def _cite_role_record(node: nodes.Element, known: dict[str, Work]) -> CitationRe
 # -- events --------------------------------------------------------------------
 
 
+def _report_stray_notes(domain: CitationsDomain, docnames: Iterable[str]) -> None:
+    """Warn, once per reading, about notes that no chapter list can show."""
+    book = domain.book
+    for docname in sorted(docnames):
+        for note in domain.notes.get(docname, ()):
+            chapter = book.chapter_of.get(docname)
+            if chapter is None:
+                problem = "is not in a chapter"
+            elif all(entry.key != note.key for entry in book.references[chapter]):
+                problem = f"is about a work chapter {chapter} does not cite"
+            else:
+                continue
+            warn(
+                "source-note for %r %s; the note is not shown",
+                domain.works[note.key].cite_label,
+                problem,
+                subtype=Subtype.NOTE,
+                location=(docname, note.line),
+            )
+
+
 def load_works(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """``env-before-read-docs``: build the label index before parallel readers fork."""
     if docnames:
@@ -262,6 +284,7 @@ def outdated_by_changes(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
         return []
     outdated = set(domain.pages_of_whole_book())
     chapters = domain.book.chapters
+    _report_stray_notes(domain, touched)
     if env.config.root_doc in touched:
         outdated.update(chapter.references_docname for chapter in chapters)
     else:

@@ -1,7 +1,8 @@
 """The extension's warnings: one type, ``citations``, and its subtypes.
 
 Every warning the extension emits carries ``type="citations"`` and one of the
-subtypes below, so a book can silence one kind in ``conf.py``::
+subtypes below (:class:`Subtype`, and the source checks'
+:data:`SOURCE_CHECK_SUBTYPES`), so a book can silence one kind in ``conf.py``::
 
     suppress_warnings = ["citations.ambiguous"]
 
@@ -15,10 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
+from sphinx_ext.verify import Check
+
 if TYPE_CHECKING:
     from docutils import nodes
 
-__all__ = ["WARNING_TYPE", "Subtype", "warn"]
+__all__ = ["SOURCE_CHECK_SUBTYPES", "WARNING_TYPE", "Subtype", "warn"]
 
 #: The ``type`` of every warning of this extension.
 WARNING_TYPE = "citations"
@@ -51,14 +54,20 @@ class Subtype(StrEnum):
     """A ``{source-note}`` that cannot be attached to a chapter's list."""
     PLACEMENT = "placement"
     """A ``{chapter-references}`` outside a chapter, or twice in one chapter."""
-    SOURCE_CHECK = "source-check"
-    """A finding of the source verification (static checks or URL checks)."""
+    SOURCECHECK_CACHE = "sourcecheck-cache"
+    """The sourcecheck URL cache cannot be read or written; the run goes on without it."""
+
+
+#: Source verification findings use their check's name as subtype
+#: (``citations.placeholder-url``, ``citations.url-broken``, …); the checks and
+#: their meaning are :class:`sphinx_ext.verify.Check`.
+SOURCE_CHECK_SUBTYPES: tuple[Check, ...] = tuple(Check)
 
 
 def warn(
     message: str,
     *args: Any,
-    subtype: Subtype,
+    subtype: Subtype | Check,
     location: str | tuple[str | None, int | None] | nodes.Node | None = None,
 ) -> None:
     """Emit a ``citations.<subtype>`` warning; *message* is %-formatted with *args*."""

@@ -18,7 +18,7 @@ import ssl
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -95,7 +95,7 @@ class LoopbackServer(ThreadingHTTPServer):
     def __init__(
         self,
         host: str,
-        routes: dict[str, Route] | None = None,
+        routes: Mapping[str, Route] | None = None,
         *,
         ssl_context: ssl.SSLContext | None = None,
         latency: float = 0.0,
@@ -245,19 +245,31 @@ def _loopback(host: object) -> bool:
         return False
 
 
+def _literal(host: object) -> bool:
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    try:
+        ipaddress.ip_address(str(host))
+    except ValueError:
+        return False
+    return True
+
+
 @contextlib.contextmanager
 def guard_loopback() -> Iterator[None]:
     """Within the block, names other than loopback addresses do not resolve and other addresses refuse.
 
     A name lookup fails with :class:`socket.gaierror` as when offline, without asking any
-    resolver; a connection to a non-loopback address fails with ``ENETUNREACH``.
+    resolver (address literals still parse); a connection to a non-loopback address fails
+    with ``ENETUNREACH`` before any packet is sent.
     """
     real_getaddrinfo = socket.getaddrinfo
     real_connect = socket.socket.connect
     real_connect_ex = socket.socket.connect_ex
 
     def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if not _loopback(host):
+        # Address literals resolve locally (no query); any other name fails as offline.
+        if not (_loopback(host) or _literal(host)):
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return real_getaddrinfo(host, *args, **kwargs)
 
@@ -273,9 +285,9 @@ def guard_loopback() -> Iterator[None]:
         check(address)
         return real_connect_ex(self, address)
 
-    socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
-    socket.socket.connect = connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    socket.getaddrinfo = getaddrinfo
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:

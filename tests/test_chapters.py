@@ -136,6 +136,9 @@ def test_misplaced_directives_warn(tmp_path: Path) -> None:
     srcdir = copy_root("chapters", tmp_path)
     with (srcdir / "preface.md").open("a") as preface:
         preface.write("\n```{chapter-references}\n```\n")
+        preface.write("\n```{source-note} Alpha, 2020\nfront\n```\n")
+    with (srcdir / "ch3.md").open("a") as chapter3:
+        chapter3.write("\n```{source-note} Beta, 2021\nnot cited here\n```\n")
     with (srcdir / "ch1-part.md").open("a") as part:
         part.write("\n```{source-note} Nobody, 1999\nlost\n```\n\n```{source-note} Alpha 2020\nx\n```\n")
     app = build_app(srcdir, freshenv=True)
@@ -143,3 +146,5 @@ def test_misplaced_directives_warn(tmp_path: Path) -> None:
     assert re.search(r"preface.md:5: WARNING: chapter-references outside a chapter.*\[citations.placement\]", warnings)
     assert re.search(r"ch1-part.md:5: WARNING: unknown work 'Nobody, 1999'.*\[citations.unknown\]", warnings)
     assert re.search(r"ch1-part.md:9: WARNING: source-note takes exactly one work.*\[citations.note\]", warnings)
+    assert re.search(r"preface.md:8: WARNING: source-note for 'Alpha, 2020' is not in a chapter.*\[citations.note\]", warnings)
+    assert re.search(r"ch3.md:5: WARNING: source-note for 'Beta, 2021' is about a work chapter 3 does not cite.*\[citations.note\]", warnings)

@@ -115,7 +115,7 @@ def test_bad_config_values_fall_back_to_defaults(build_root: BuildRoot) -> None:
     ]
     assert "invalid value for citations_min_chapters: expected int, got str; using the default 2" in warnings
     assert "citations_auto_references: expected bool, got int" in warnings
-    assert "citations_verify_fail_on: expected one of 'error', 'warning', 'never'" in warnings
+    assert "citations_verify_fail_on: expected one of error, warning, info, never; got 'sometimes'" in warnings
     # Defaults in force: the chapter still gets its References.
     assert 'id="references"' in read(app.outdir, "chapter.html")
 

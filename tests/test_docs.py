@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 from sphinx_ext.config import PREFIX, CitationsConfig
-from sphinx_ext.warnings_ import Subtype
+from sphinx_ext.verify import config_fields
+from sphinx_ext.warnings_ import SOURCE_CHECK_SUBTYPES, Subtype
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -19,6 +20,7 @@ def table_names(marker: str) -> list[str]:
 
 def test_every_config_value_is_documented() -> None:
     declared = [PREFIX + field.name for field in dataclasses.fields(CitationsConfig)]
+    declared += [name for name, *_ in config_fields()]
     assert table_names("config-table") == declared
 
 
@@ -27,7 +29,10 @@ def test_documented_defaults_are_the_real_ones() -> None:
     defaults = CitationsConfig()
     for field in dataclasses.fields(CitationsConfig):
         assert f"| `{PREFIX}{field.name}` | `{getattr(defaults, field.name)!r}` |" in block
+    for name, _, default, _ in config_fields():
+        assert f"| `{name}` | `{default!r}` |" in block
 
 
 def test_every_warning_subtype_is_documented() -> None:
-    assert table_names("warning-table") == [subtype.value for subtype in Subtype]
+    subtypes = [*Subtype, *SOURCE_CHECK_SUBTYPES]
+    assert table_names("warning-table") == [subtype.value for subtype in subtypes]

@@ -23,11 +23,7 @@ from sphinx_ext.verify import (
     VerifySettings,
     run_url_checks,
 )
-
-try:  # tests/ is on sys.path in pytest's default import mode, the repository root otherwise
-    from _loopback import LoopbackServer, Reply, guard_loopback, serve
-except ImportError:  # pragma: no cover
-    from tests._loopback import LoopbackServer, Reply, guard_loopback, serve
+from tests._loopback import LoopbackServer, Reply, guard_loopback, serve
 
 FAST = VerifySettings(timeout=0.5, retries=0, backoff=0.01, host_interval=0.0, trust_env=False)
 ROUTES = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import io
 import json
 from collections.abc import Iterator
@@ -26,12 +28,7 @@ from sphinx_ext.verify import (
     verify,
     write_report_files,
 )
-
-try:  # tests/ is on sys.path in pytest's default import mode, the repository root otherwise
-    from _loopback import LoopbackServer, Reply, guard_loopback, serve
-except ImportError:  # pragma: no cover
-    from tests._loopback import LoopbackServer, Reply, guard_loopback, serve
-
+from tests._loopback import LoopbackServer, Reply, guard_loopback, serve
 
 pytestmark = pytest.mark.network
 
@@ -268,3 +265,25 @@ def test_progress_bar_draws_only_when_enabled() -> None:
     quiet = io.StringIO()
     ProgressBar(1, quiet).update(UrlResult("u", Outcome.OK))
     assert quiet.getvalue() == ""
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "_cache",
+        "_findings",
+        "_http_checker",
+        "_identifiers",
+        "_outcomes",
+        "_report",
+        "_run",
+        "_settings",
+        "_sources",
+        "_static_checks",
+    ],
+)
+def test_docstring_examples(name: str) -> None:
+    module = importlib.import_module(f"sphinx_ext.verify.{name}")
+    failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert failures == 0
+    assert tried > 0

@@ -65,6 +65,5 @@ class SourceNoteDirective(SphinxDirective):
         if resolution.status is not Status.RESOLVED:
             report_resolution(item.text, resolution, (docname, line))
             return []
-        node = source_note("", key=resolution.key, note=note, docname=docname)
-        node.line = line
+        node = source_note("", key=resolution.key, note=note, docname=docname, line=line)
         return [node]

@@ -1,9 +1,11 @@
 """How each builder renders the extension's nodes: one module per output format.
 
 :func:`register_nodes` gives ``app.add_node`` every node type with a
-``(visit, depart)`` pair per builder family. Builders without
-their own entry (``man``, ``texinfo``) render through the generic fallbacks,
-so no builder meets a node it does not know.
+``(visit, depart)`` pair per builder family: ``html`` (also EPUB),
+``latex``, and the generic fallbacks for text, man and Texinfo, which
+``text`` and ``texinfo`` override for the References heading. Every other
+builder derives from one of these (``dirhtml``, ``singlehtml``) or writes
+nodes generically (``xml``), so no builder meets a node it does not know.
 
 :func:`setup_builders` registers what some formats need beyond visitors: the
 LaTeX package, the EPUB's NCX identifier, link-free man pages.
@@ -22,7 +24,7 @@ from sphinx_ext.nodes import (
     source_citation,
     source_item,
 )
-from sphinx_ext.rendering import epub, generic, html, latex, man, text
+from sphinx_ext.rendering import epub, generic, html, latex, man, texinfo, text
 
 if TYPE_CHECKING:
     from docutils.nodes import Element
@@ -39,18 +41,19 @@ def _for_all(
     html_: _Pair,
     latex_: _Pair,
     other: _Pair,
-    text_: _Pair | None = None,
+    **specific: _Pair,
 ) -> None:
-    app.add_node(
-        node,
-        html=html_,
-        epub=html_,
-        singlehtml=html_,
-        latex=latex_,
-        text=text_ or other,
-        man=other,
-        texinfo=other,
-    )
+    """*other* for text, man and Texinfo, unless *specific* names the builder."""
+    handlers = {
+        "html": html_,
+        "epub": html_,
+        "singlehtml": html_,
+        "latex": latex_,
+        "text": other,
+        "man": other,
+        "texinfo": other,
+    }
+    app.add_node(node, override=False, **(handlers | specific))
 
 
 def register_nodes(app: Sphinx) -> None:
@@ -59,7 +62,15 @@ def register_nodes(app: Sphinx) -> None:
     _for_all(app, source_item, html.ITEM, latex.ITEM, generic.PASS)
     _for_all(app, references_list, html.LIST, latex.LIST, generic.LIST)
     _for_all(app, reference_entry, html.ENTRY, latex.ENTRY, generic.ENTRY)
-    _for_all(app, references_title, html.TITLE, latex.TITLE, generic.TITLE, text.TITLE)
+    _for_all(
+        app,
+        references_title,
+        html.TITLE,
+        latex.TITLE,
+        generic.TITLE,
+        text=text.TITLE,
+        texinfo=texinfo.TITLE,
+    )
     _for_all(app, source_backlinks, html.BACKLINKS, latex.BACKLINKS, generic.SKIP)
     for placeholder in PLACEHOLDERS:
         # Replaced at write time; a builder that skips that step shows nothing.

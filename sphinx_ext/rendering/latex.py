@@ -28,12 +28,12 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.writers.latex import LaTeXTranslator
 
 from sphinx_ext.domain import get_domain
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.writers.latex import LaTeXTranslator
 
 __all__ = [
     "BACKLINKS",
@@ -94,6 +94,7 @@ def target_name(docname: str, node_id: str) -> str:
     >>> target_name("chapters/ch_1", "ref-kwon2023")
     'src:chapters/ch+5f+1:ref-kwon2023'
     """
+
     def safe(text: str) -> str:
         return _UNSAFE.sub(lambda match: f"+{ord(match[0]):x}+", text)
 
@@ -163,12 +164,13 @@ def _pending_targets(self: LaTeXTranslator) -> list[str]:
     return pending
 
 
+# The translator's own methods (its class's: the instance's are these).
 def _visit_section_title(self: LaTeXTranslator, node: nodes.Element) -> None:
-    LaTeXTranslator.visit_title(self, node)
+    type(self).visit_title(self, node)
 
 
 def _depart_section_title(self: LaTeXTranslator, node: nodes.Element) -> None:
-    LaTeXTranslator.depart_title(self, node)
+    type(self).depart_title(self, node)
     pending = _pending_targets(self)
     if pending and isinstance(node.parent, nodes.section):
         self.body.extend(rf"\hypertarget{{{name}}}{{}}" for name in pending)
@@ -218,7 +220,7 @@ def _section_command(self: LaTeXTranslator) -> str:
 
 def _visit_title(self: LaTeXTranslator, node: nodes.Element) -> None:
     if not isinstance(node.parent, nodes.section):
-        LaTeXTranslator.visit_title(self, node)
+        type(self).visit_title(self, node)
         return
     # Unnumbered like in HTML, yet in the contents and the bookmarks; its own
     # anchor, or a chapter without sections would share the chapter's.
@@ -234,7 +236,7 @@ def _visit_title(self: LaTeXTranslator, node: nodes.Element) -> None:
 
 def _depart_title(self: LaTeXTranslator, node: nodes.Element) -> None:
     if not isinstance(node.parent, nodes.section):
-        LaTeXTranslator.depart_title(self, node)
+        type(self).depart_title(self, node)
         return
     self.in_title = 0
     self.body.append(self.context.pop())
@@ -271,7 +273,7 @@ def number_chapters_only(app: Sphinx, doctree: nodes.document, docname: str) -> 
     if not book.chapters:
         return
     starts = {chapter.docname for chapter in book.chapters}
-    numbered: bool | None = None
+    numbered = True  # as LaTeX starts
     for start in list(doctree.findall(addnodes.start_of_file)):
         name = start["docname"]
         if name in starts:

@@ -159,7 +159,7 @@ class VerifySettings:
         default=True, metadata=_help("Also check the URLs of works that nothing cites.")
     )
     max_age: float = field(
-        default=86400.0,
+        default=7 * 86400.0,
         metadata=_help("Seconds a cached success stays valid; failures are always rechecked."),
     )
     cache_file: str = field(

@@ -1,0 +1,76 @@
+"""HTML, plain text, man pages, Texinfo and the rest: nothing crashes, citations read well.
+
+The ``formats`` root cites in running text, a section title, a figure
+caption, a table caption and cell, a footnote and an admonition.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from tests.conftest import BuildRoot
+from tests.html_helpers import citation_items, read, reference_entries
+
+ACME = "[Source: Acme & Sons, 2024]"
+
+
+def test_html_links_every_place_to_the_chapters_list(build_root: BuildRoot) -> None:
+    app = build_root("formats", "html")
+    assert app.warning.getvalue() == ""
+    chapter = read(app.outdir, "ch1.html")
+    # The sidebar's copy of the cited section title keeps no id of its own.
+    ids = re.findall(r'\bid="([^"]+)"', chapter)
+    assert len(ids) == len(set(ids))
+    items = [item for item in citation_items(chapter) if item["id"]]
+    assert [item["id"] for item in items] == [f"src-{n}" for n in range(1, 10)]
+    assert all(item["href"].startswith("#ref-") for item in items)
+    entries = {e["id"]: e for e in reference_entries(chapter)}
+    # Text, figure caption and table cell cite Acme; each gets a link back.
+    assert entries["ref-acme2024specials"]["backlinks"].split() == ["#src-1", "#src-4", "#src-6"]
+    assert entries["ref-beyer2016sre"]["backlinks"].split() == ["#src-9"]  # the footnote
+
+
+def test_text_shows_citations_and_unnumbered_references(build_root: BuildRoot) -> None:
+    app = build_root("formats", "text")
+    assert app.warning.getvalue() == ""
+    chapter = read(app.outdir, "ch1.txt")
+    assert f"Plain text cites {ACME}" in chapter
+    assert (
+        "1.1. Results of Zeta [Source: Zeta Research Laboratories International, 2023]" in chapter
+    )
+    assert f"A caption citing {ACME}" in chapter
+    assert "The footnote cites [Source: Beyer et al., 2016]" in chapter
+    # Numbered sections, but the References unnumbered, as in HTML.
+    assert "\n\nReferences\n==========\n\n1. **Acme & Sons** (2024)" in chapter
+    assert re.search(r"^\S+ References$", chapter, re.MULTILINE) is None
+
+
+def test_man_page_shows_citations_without_link_targets(build_root: BuildRoot) -> None:
+    app = build_root("formats", "man")
+    assert app.warning.getvalue() == ""
+    (page,) = app.outdir.glob("*.1")
+    text = page.read_text(encoding="utf-8")
+    assert f"Plain text cites {ACME} and [Source: Kwon et al., 2023, p. 5]" in text
+    assert "[Source: Acme & Sons, 2024; Zeta Research Laboratories International, 2023]" in text
+    assert ".SS References" in text
+    assert "<#" not in text and "#ref-" not in text
+
+
+def test_texinfo_links_citations_under_unnumbered_references(build_root: BuildRoot) -> None:
+    app = build_root("formats", "texinfo")
+    assert app.warning.getvalue() == ""
+    texi = (app.outdir / "formats.texi").read_text(encoding="utf-8")
+    assert "Plain text cites [Source: @ref{" in texi
+    assert "Acme & Sons@comma{} 2024}]" in texi
+    # Texinfo numbers @section; the References are unnumbered, as in HTML.
+    assert texi.count("\n@unnumberedsec References\n") == 2
+    assert "@section References" not in texi
+
+
+@pytest.mark.parametrize("builder", ["singlehtml", "dirhtml", "xml", "pseudoxml", "dummy"])
+def test_other_builders_do_not_crash(build_root: BuildRoot, builder: str) -> None:
+    app: SphinxTestApp = build_root("formats", builder)
+    assert app.warning.getvalue() == ""
