@@ -20,9 +20,10 @@ BOOK = "book"
 BUILD = "book/_build"
 #: -W: every warning fails the book; -n: every reference must resolve.
 STRICT = ("-W", "--keep-going", "-n")
+#: Modules, not console scripts: with --no-venv, scripts may not be on PATH.
+SPHINX = ("python", "-m", "sphinx")
 TEX_PACKAGES = (
-    "latexmk texlive-latex-recommended texlive-latex-extra "
-    "texlive-fonts-recommended tex-gyre"
+    "latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended tex-gyre"
 )
 
 
@@ -30,23 +31,23 @@ TEX_PACKAGES = (
 def tests(session: nox.Session) -> None:
     """Run the test suite (pass pytest options after --)."""
     session.install("-e", ".[test]")
-    session.run("pytest", *session.posargs)
+    session.run("python", "-m", "pytest", *session.posargs)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff and mypy, strict."""
     session.install("-e", ".[lint,test]")
-    session.run("ruff", "check", ".")
-    session.run("ruff", "format", "--check", "sphinx_ext")
-    session.run("mypy")
+    session.run("python", "-m", "ruff", "check", ".")
+    session.run("python", "-m", "ruff", "format", "--check", "sphinx_ext")
+    session.run("python", "-m", "mypy")
 
 
 @nox.session
 def html(session: nox.Session) -> None:
     """Build the book as HTML, failing on any warning."""
     session.install("-e", ".[book]")
-    session.run("sphinx-build", "-b", "html", *STRICT, BOOK, f"{BUILD}/html", *session.posargs)
+    session.run(*SPHINX, "-b", "html", *STRICT, BOOK, f"{BUILD}/html", *session.posargs)
 
 
 TEX_PROGRAMS = ("latexmk", "pdflatex")
@@ -78,25 +79,23 @@ def _require_epub_tools(session: nox.Session) -> None:
 def _build_pdf(session: nox.Session) -> None:
     if shutil.which("make"):
         session.run(
-            "sphinx-build", "-M", "latexpdf", BOOK, BUILD, *STRICT, *session.posargs, env=LATEX_ENV
+            *SPHINX, "-M", "latexpdf", BOOK, BUILD, *STRICT, *session.posargs, env=LATEX_ENV
         )
     else:
         # What -M latexpdf has make run, for machines without make.
-        session.run("sphinx-build", "-M", "latex", BOOK, BUILD, *STRICT, *session.posargs)
+        session.run(*SPHINX, "-M", "latex", BOOK, BUILD, *STRICT, *session.posargs)
         latex = Path(BUILD, "latex")
         documents = sorted(tex.name for tex in latex.glob("*.tex"))
         with session.chdir(latex):
             for tex in documents:
-                session.run(
-                    "latexmk", "-pdf", "-dvi-", "-ps-", tex, env=LATEX_ENV, external=True
-                )
+                session.run("latexmk", "-pdf", "-dvi-", "-ps-", tex, env=LATEX_ENV, external=True)
     # Every chapter followed by its own References, every link resolved.
     session.run(sys.executable, "-m", "tests.pdf_check", f"{BUILD}/latex", external=True)
 
 
 def _build_epub(session: nox.Session) -> None:
     # -M keeps the doctrees out of the EPUB's folder (the EPUB would list them).
-    session.run("sphinx-build", "-M", "epub", BOOK, BUILD, *STRICT, *session.posargs)
+    session.run(*SPHINX, "-M", "epub", BOOK, BUILD, *STRICT, *session.posargs)
     session.run(sys.executable, "-m", "tests.epub_check", f"{BUILD}/epub", external=True)
 
 
@@ -122,7 +121,7 @@ def formats(session: nox.Session) -> None:
     _require_pdf_tools(session)
     _require_epub_tools(session)
     session.install("-e", ".[book]")
-    session.run("sphinx-build", "-b", "html", *STRICT, BOOK, f"{BUILD}/html", *session.posargs)
+    session.run(*SPHINX, "-b", "html", *STRICT, BOOK, f"{BUILD}/html", *session.posargs)
     _build_pdf(session)
     _build_epub(session)
 
@@ -131,7 +130,7 @@ def formats(session: nox.Session) -> None:
 def verify(session: nox.Session) -> None:
     """Check the bibliography's sources: URLs, dates, duplicates (sourcecheck)."""
     session.install("-e", ".[book]")
-    session.run("sphinx-build", "-b", "sourcecheck", BOOK, f"{BUILD}/sourcecheck", *session.posargs)
+    session.run(*SPHINX, "-b", "sourcecheck", BOOK, f"{BUILD}/sourcecheck", *session.posargs)
 
 
 @nox.session(default=False)
