@@ -69,14 +69,12 @@ def build_citation_node(
                 nodes.Text(item.text),
                 status="pending",
                 written=item.text,
-                locator=item.locator,
                 docname=docname,
-                **({"refkey": item.key} if item.key else {}),
-                **(
-                    {"name": item.name, "year": item.year, "letter": item.letter or ""}
-                    if item.key is None
-                    else {}
-                ),
+                refkey=item.key,
+                name=item.name,
+                year=item.year,
+                letter=item.letter,
+                locator=item.locator,
             )
         citation += node
     citation += nodes.Text("]")
@@ -189,7 +187,7 @@ def _resolve(
         text=item["written"],
         name=item.get("name"),
         year=item.get("year"),
-        letter=item.get("letter") or None,
+        letter=item.get("letter"),
         locator=item.get("locator"),
         key=item.get("refkey"),
     )
