@@ -16,17 +16,16 @@ parallel, clean or incremental) give byte-identical files. The layout::
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sphinx_ext._files import write_atomically
 from sphinx_ext.domain import get_domain
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-__all__ = ["FILENAME", "book_data", "write_atomically", "write_citations_json"]
+__all__ = ["FILENAME", "book_data", "write_citations_json"]
 
 FILENAME = "citations.json"
 
@@ -84,21 +83,6 @@ def book_data(app: Sphinx) -> dict[str, Any]:
             for record in domain.citations[docname]
         ],
     }
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace *path* with *text* in one step: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    # mkstemp creates the file private to its owner; outputs are for everyone.
-    path.chmod(0o644)
 
 
 def write_citations_json(app: Sphinx, exception: Exception | None) -> None:

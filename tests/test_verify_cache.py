@@ -169,7 +169,8 @@ def test_save_interrupted_mid_write_keeps_previous_file(
         raise KeyboardInterrupt
 
     cache.record(UrlResult("https://b.example/", Outcome.OK, 200, checked_at=time.time()))
-    monkeypatch.setattr(json, "dump", interrupted)
+    # Ctrl-C after the new content is written to disk, before it replaces the old file.
+    monkeypatch.setattr(os, "fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
         cache.save()
     assert path.read_bytes() == before

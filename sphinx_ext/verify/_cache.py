@@ -19,15 +19,14 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from sphinx_ext._files import write_atomically
 
 from ._outcomes import UrlResult
 
@@ -125,22 +124,8 @@ class UrlCache:
                 url: r.to_json() for url, r in sorted(self.entries.items()) if self.fresh(r)
             },
         }
-        tmp: str | None = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(
-                dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
-            )
-            with os.fdopen(fd, "w", encoding="utf-8") as stream:
-                json.dump(data, stream, indent=1, sort_keys=True)
-                stream.flush()
-                os.fsync(stream.fileno())
-            Path(tmp).replace(self.path)
-            tmp = None
+            write_atomically(self.path, json.dumps(data, indent=1, sort_keys=True))
             self._dirty = False
         except OSError as err:
             self._warn(f"cannot write URL cache {self.path}: {err}")
-        finally:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    Path(tmp).unlink()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any, TextIO
+
+from sphinx_ext._files import write_atomically
 
 from ._findings import Check, Severity
 from ._outcomes import Outcome, UrlResult
@@ -71,27 +71,15 @@ def report_json(report: VerifyReport) -> dict[str, Any]:
     }
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink()
-        raise
-
-
 def write_report_files(report: VerifyReport, outdir: Path) -> tuple[Path, Path]:
     """Write ``sourcecheck.json`` and ``sourcecheck.md`` into ``outdir``; return their paths."""
     json_path = outdir / "sourcecheck.json"
     md_path = outdir / "sourcecheck.md"
-    _atomic_write(
+    write_atomically(
         json_path,
         json.dumps(report_json(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n",
     )
-    _atomic_write(md_path, render_markdown(report))
+    write_atomically(md_path, render_markdown(report))
     return json_path, md_path
 
 
