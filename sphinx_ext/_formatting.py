@@ -52,8 +52,8 @@ def format_names(work: Work, entry: Entry) -> Text:
     return Text(*_joined([_person(p) for p in names], " & "))
 
 
-def format_entry(work: Work, entry: Entry, note: str | None = None) -> Text:
-    """The whole entry; *note* is a per-chapter note shown in brackets."""
+def format_entry(work: Work, entry: Entry) -> Text:
+    """The whole entry, as every list shows it (a chapter's note is added by the list)."""
     fields = entry.fields
     parts: list[Text | str] = [
         Text(Tag("strong", format_names(work, entry)), f" ({work.year}{work.letter}). ")
@@ -90,8 +90,6 @@ def format_entry(work: Work, entry: Entry, note: str | None = None) -> Text:
     bib_note = _latex("note", fields)
     if bib_note:
         parts.append(Text(bib_note, ". "))
-    if note:
-        parts.append(Text(f"[{note}]"))
     return _strip_trailing_space(Text(*parts))
 
 

@@ -100,12 +100,19 @@ _PLACEHOLDERS = {escape: chr(0xE000 + n) for n, (escape, _) in enumerate(_ESCAPE
 _RESTORE = str.maketrans({chr(0xE000 + n): char for n, (_, char) in enumerate(_ESCAPES)})
 
 
+# What makes a field more than plain text for pybtex's LaTeX reader.
+_LATEX_MARKUP = re.compile(r"[\\{}~$%]|--|``|''")
+
+
 def rich_text(latex: str) -> Text:
     """A BibTeX field as pybtex rich text, LaTeX escapes decoded.
 
     >>> rich_text(r"100\\% of \\$5 in \\{braces\\}").render_as("text")
     '100% of $5 in {braces}'
     """
+    if not _LATEX_MARKUP.search(latex):
+        # Most fields: nothing to decode, and decoding is the costly part.
+        return Text(latex)
     for escape, placeholder in _PLACEHOLDERS.items():
         latex = latex.replace(escape, placeholder)
     return _restore(Text.from_latex(latex))

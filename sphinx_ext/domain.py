@@ -20,6 +20,7 @@ from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from sphinx_ext import bibliography
 from sphinx_ext._book import Book, CitationRecord, ItemRecord, NoteRecord, build_book
+from sphinx_ext._formatting import format_entry
 from sphinx_ext._resolver import LabelIndex, Status
 from sphinx_ext._works import Work, build_works
 from sphinx_ext.chapters import find_chapters
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from collections.abc import Set as AbstractSet
 
-    from pybtex.database import Entry
+    from pybtex.richtext import Text
     from sphinx import addnodes
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
@@ -69,6 +70,7 @@ class CitationsDomain(Domain):
         self._works_source: object = None
         self._works: dict[str, Work] = {}
         self._index: LabelIndex | None = None
+        self._formatted: dict[str, Text] = {}
         self._book: Book | None = None
         self._touched: set[str] = set()
 
@@ -143,6 +145,7 @@ class CitationsDomain(Domain):
         if self._works_source is not data:
             self._works = build_works(data.entries)
             self._index = LabelIndex(self._works)
+            self._formatted = {}
             self._works_source = data
 
     @property
@@ -158,8 +161,14 @@ class CitationsDomain(Domain):
         assert self._index is not None
         return self._index
 
-    def entry(self, key: str) -> Entry:
-        return bibliography.bibdata(self.env).data.entries[key]
+    def formatted(self, key: str) -> Text:
+        """The entry of *key* as rich text, formatted once per bibliography."""
+        self._load_works()
+        found = self._formatted.get(key)
+        if found is None:
+            entry = bibliography.bibdata(self.env).data.entries[key]
+            found = self._formatted[key] = format_entry(self._works[key], entry)
+        return found
 
     # -- the book, once per build ---------------------------------------------
 

@@ -26,7 +26,6 @@ from docutils import nodes
 from sphinx.errors import NoUri
 
 from sphinx_ext._book import Book, ReferenceEntry, join_numbers
-from sphinx_ext._formatting import format_entry
 from sphinx_ext._works import Category
 from sphinx_ext.domain import CitationsDomain, get_domain
 from sphinx_ext.nodes import (
@@ -194,8 +193,7 @@ class _Renderer:
         return node
 
     def formatted(self, key: str, note: str | None = None) -> nodes.paragraph:
-        rich = format_entry(self.works[key], self.domain.entry(key))
-        paragraph = nodes.paragraph("", "", *rich.render(_BACKEND))
+        paragraph = nodes.paragraph("", "", *self.domain.formatted(key).render(_BACKEND))
         if note:
             paragraph += nodes.Text(" [")
             paragraph += _note_nodes(note)
