@@ -19,12 +19,12 @@ identifier or DOI as a link.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from pybtex.richtext import HRef, Tag, Text
 
-from sphinx_ext._works import _TEXT, plain, rich_text
+from sphinx_ext._works import plain, rich_text
 
 if TYPE_CHECKING:
     from pybtex.database import Entry, Person
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from sphinx_ext._works import Work
 
 __all__ = ["format_entry", "format_names"]
+
+T = TypeVar("T")
 
 _BOOK_TYPES = frozenset({"book", "mvbook", "booklet"})
 
@@ -55,42 +57,42 @@ def format_names(work: Work, entry: Entry) -> Text:
 def format_entry(work: Work, entry: Entry) -> Text:
     """The whole entry, as every list shows it (a chapter's note is added by the list)."""
     fields = entry.fields
-    parts: list[Text | str] = [
-        Text(Tag("strong", format_names(work, entry)), f" ({work.year}{work.letter}). ")
+    parts: list[Text] = [
+        Text(Tag("strong", format_names(work, entry)), f" ({work.year}{work.letter}).")
     ]
     title = _latex("title", fields)
     if work.entry_type in _BOOK_TYPES:
         if title:
-            parts.append(Text(Tag("em", title, "."), " "))
+            parts.append(Text(Tag("em", title, ".")))
         publisher = _latex("publisher", fields)
         if publisher:
-            parts.append(Text(publisher, ". "))
+            parts.append(Text(publisher, "."))
     else:
         if title:
             # Typographic quotes, as smartquotes gives the rest of the book.
-            parts.append(Text("“", title, ".” "))
+            parts.append(Text("“", title, ".”"))
         venue = _latex("booktitle", fields) or _latex("journal", fields)
         if venue:
-            parts.append(Text(Tag("em", venue), ". "))
+            parts.append(Text(Tag("em", venue), "."))
         howpublished = _latex("howpublished", fields)
         if howpublished and not fields.get("url"):
-            parts.append(Text(howpublished, ". "))
+            parts.append(Text(howpublished, "."))
     eprint = fields.get("eprint", "").strip()
     if eprint:
         prefix = fields.get("archiveprefix", "arXiv").strip() or "arXiv"
         target = f"https://arxiv.org/abs/{eprint}" if prefix.lower() == "arxiv" else None
         text = Text(f"{prefix}:{eprint}")
-        parts.append(Text(HRef(target, text) if target else text, " "))
+        parts.append(Text(HRef(target, text)) if target else text)
     doi = fields.get("doi", "").strip()
     if doi:
-        parts.append(Text(HRef(f"https://doi.org/{doi}", Text(f"doi:{doi}")), " "))
+        parts.append(Text(HRef(f"https://doi.org/{doi}", Text(f"doi:{doi}"))))
     url = fields.get("url", "").strip()
     if url:
-        parts.append(Text(HRef(url, Text(url)), " "))
+        parts.append(Text(HRef(url, Text(url))))
     bib_note = _latex("note", fields)
     if bib_note:
-        parts.append(Text(bib_note, ". "))
-    return _strip_trailing_space(Text(*parts))
+        parts.append(Text(bib_note, "."))
+    return Text(*_joined(parts, " "))
 
 
 def _person(person: Person) -> str:
@@ -106,16 +108,10 @@ def _latex(name: str, fields: Mapping[str, str]) -> Text | None:
     return rich_text(" ".join(value.split()))
 
 
-def _joined(items: list[str], separator: str) -> list[str]:
-    out: list[str] = []
+def _joined(items: Sequence[T], separator: str) -> list[T | str]:
+    out: list[T | str] = []
     for index, item in enumerate(items):
         if index:
             out.append(separator)
         out.append(item)
     return out
-
-
-def _strip_trailing_space(text: Text) -> Text:
-    rendered_plain = text.render(_TEXT)
-    trailing = len(rendered_plain) - len(rendered_plain.rstrip())
-    return text[: len(text) - trailing] if trailing else text
