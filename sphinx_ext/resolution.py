@@ -54,16 +54,24 @@ _CODE = re.compile(r"`([^`]+)`")
 def fill_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: link citations to their entries, build every list and table."""
     renderer = _Renderer(get_domain(app.env), app.builder, docname)
-    for item in list(doctree.findall(source_item)):
-        renderer.link_item(item)
-    for note in list(doctree.findall(source_note)):
-        note.parent.remove(note)
-    for placeholder in list(doctree.findall(chapter_references)):
-        renderer.place_references(placeholder)
-    for table in list(doctree.findall(citation_frequency)):
-        table.replace_self(renderer.frequency_table(table["min_chapters"]))
-    for page in list(doctree.findall(works_cited)):
-        page.replace_self(renderer.works_cited(page["min_chapters"]))
+    # One walk over the tree; the nodes are changed after it, not during.
+    for node in list(doctree.findall(_ours)):
+        if isinstance(node, source_item):
+            renderer.link_item(node)
+        elif isinstance(node, source_note):
+            node.parent.remove(node)
+        elif isinstance(node, chapter_references):
+            renderer.place_references(node)
+        elif isinstance(node, citation_frequency):
+            node.replace_self(renderer.frequency_table(node["min_chapters"]))
+        elif isinstance(node, works_cited):
+            node.replace_self(renderer.works_cited(node["min_chapters"]))
+
+
+def _ours(node: nodes.Node) -> bool:
+    return isinstance(
+        node, source_item | source_note | chapter_references | citation_frequency | works_cited
+    )
 
 
 class _Renderer:

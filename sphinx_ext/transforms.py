@@ -193,6 +193,9 @@ def _resolve(
     )
     resolution = resolve(parsed)
     item["status"] = resolution.status.value
+    # Parsed once, no longer needed: every doctree stays in memory until written.
+    for attribute in ("refkey", "name", "year", "letter"):
+        del item[attribute]
     if resolution.status is Status.RESOLVED:
         assert resolution.key is not None
         item["key"] = resolution.key
