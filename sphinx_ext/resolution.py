@@ -279,9 +279,12 @@ class _Renderer:
                     f"{join_numbers(shared)}.",
                 )
                 section += line
-            section += self.references_list(
+            listing = self.references_list(
                 chapter.number, self.docname, backlinks=False, id_prefix=f"c{chapter.number}-"
             )
+            # The search index has every work once already, from the category lists.
+            listing["classes"].append("no-search")
+            section += listing
             container += section
         container += self.by_category()
         return container
