@@ -58,7 +58,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
 
     # Before sphinxcontrib-bibtex's own parse (500), so that ours reports errors.
     app.connect("builder-inited", bibliography.load_bibliography, priority=400)
-    app.connect("env-before-read-docs", domain.load_works)
+    app.connect("builder-inited", domain.load_works, priority=600)
     # After Sphinx numbers sections (500): chapters are known by their numbers.
     app.connect("env-get-updated", domain.outdated_by_changes, priority=900)
     app.connect("write-started", domain.compute_book)

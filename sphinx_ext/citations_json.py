@@ -1,8 +1,9 @@
 """``citations.json``: the book's citations, machine-readable.
 
-Written to the output folder at the end of every build that wrote pages.
-Keys are sorted and lists have a fixed order, so equivalent builds (serial or
-parallel, clean or incremental) give byte-identical files. The layout::
+Written to the output folder at the end of every build. Keys are sorted,
+lists have a fixed order and each record stands on a line of its own, so
+equivalent builds (serial or parallel, clean or incremental) give
+byte-identical files. The layout::
 
     {
       "chapters": [{"number", "title", "docname",
@@ -25,7 +26,7 @@ from sphinx_ext.domain import get_domain
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-__all__ = ["FILENAME", "book_data", "write_citations_json"]
+__all__ = ["FILENAME", "book_data", "dumps", "write_citations_json"]
 
 FILENAME = "citations.json"
 
@@ -89,5 +90,30 @@ def write_citations_json(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: write ``citations.json`` unless the build failed."""
     if exception is not None or app.builder.name in {"sourcecheck", "linkcheck"}:
         return
-    text = json.dumps(book_data(app), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    write_atomically(Path(app.outdir) / FILENAME, text)
+    write_atomically(Path(app.outdir) / FILENAME, dumps(book_data(app)))
+
+
+def dumps(data: dict[str, list[Any]]) -> str:
+    """JSON with sorted keys and one record per line.
+
+    Diffs stay readable (a changed citation is a changed line) and the C
+    encoder does the work: ``json.dumps(indent=…)`` would fall back to the
+    pure-Python one, several times slower on a long book.
+
+    >>> print(dumps({"b": [{"y": 1, "x": None}], "a": []}))
+    {
+      "a": [],
+      "b": [
+        {"x": null, "y": 1}
+      ]
+    }
+    <BLANKLINE>
+    """
+    sections = []
+    for name in sorted(data):
+        records = [
+            "    " + json.dumps(record, sort_keys=True, ensure_ascii=False) for record in data[name]
+        ]
+        body = "[\n" + ",\n".join(records) + "\n  ]" if records else "[]"
+        sections.append(f"  {json.dumps(name)}: {body}")
+    return "{\n" + ",\n".join(sections) + "\n}\n"

@@ -35,9 +35,10 @@ from sphinx_ext.nodes import (
 from sphinx_ext.warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
     from collections.abc import Set as AbstractSet
 
+    from pybtex.database import Entry
     from pybtex.richtext import Text
     from sphinx import addnodes
     from sphinx.application import Sphinx
@@ -67,7 +68,7 @@ class CitationsDomain(Domain):
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         # Transient, per process: never pickled with the environment.
-        self._works_source: object = None
+        self._entries: Mapping[str, Entry] = {}
         self._works: dict[str, Work] = {}
         self._index: LabelIndex | None = None
         self._formatted: dict[str, Text] = {}
@@ -138,36 +139,37 @@ class CitationsDomain(Domain):
         # Citations are not cross-reference targets of the ``any`` role.
         return []
 
-    # -- the bibliography, once per process -----------------------------------
+    # -- the bibliography, once per build -------------------------------------
 
-    def _load_works(self) -> None:
-        data = bibliography.bibdata(self.env).data
-        if self._works_source is not data:
-            self._works = build_works(data.entries)
-            self._index = LabelIndex(self._works)
-            self._formatted = {}
-            self._works_source = data
+    def load_works(self) -> None:
+        """Build the works, the label index and the entry cache from the bibliography."""
+        entries = bibliography.bibdata(self.env).data.entries
+        self._entries = entries
+        self._works = build_works(entries)
+        self._index = LabelIndex(self._works)
+        self._formatted = {}
 
     @property
     def works(self) -> dict[str, Work]:
         """Every work of the bibliography, by key."""
-        self._load_works()
+        if self._index is None:
+            self.load_works()
         return self._works
 
     @property
     def index(self) -> LabelIndex:
-        """The label index, built once per bibliography per process."""
-        self._load_works()
+        """The label index, built once per build (before parallel readers fork)."""
+        if self._index is None:
+            self.load_works()
         assert self._index is not None
         return self._index
 
     def formatted(self, key: str) -> Text:
-        """The entry of *key* as rich text, formatted once per bibliography."""
-        self._load_works()
+        """The entry of *key* as rich text, formatted once per build."""
         found = self._formatted.get(key)
         if found is None:
-            entry = bibliography.bibdata(self.env).data.entries[key]
-            found = self._formatted[key] = format_entry(self._works[key], entry)
+            entry = self._entries[key]
+            found = self._formatted[key] = format_entry(self.works[key], entry)
         return found
 
     # -- the book, once per build ---------------------------------------------
@@ -265,10 +267,9 @@ def _report_stray_notes(domain: CitationsDomain, docnames: Iterable[str]) -> Non
             )
 
 
-def load_works(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """``env-before-read-docs``: build the label index before parallel readers fork."""
-    if docnames:
-        get_domain(env).index  # noqa: B018 - computed for its side effect, once
+def load_works(app: Sphinx) -> None:
+    """``builder-inited``, after the bibliography is parsed: the works, once per build."""
+    get_domain(app.env).load_works()
 
 
 def compute_book(app: Sphinx, builder: Builder) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from sphinx_ext.citations_json import dumps
 from tests.conftest import BuildRoot
 from tests.html_helpers import read
 
@@ -12,7 +13,11 @@ def test_citations_json(build_root: BuildRoot) -> None:
     app = build_root("chapters")
     text = read(app.outdir, "citations.json")
     data = json.loads(text)
-    assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    # Sorted keys, one record per line.
+    assert text == dumps(data)
+    assert list(data) == ["chapters", "citations", "works"]
+    assert text.splitlines()[1] == '  "chapters": ['
+    assert all(json.loads(line.rstrip(",")) for line in text.splitlines() if line.startswith("    {"))
     assert [c["number"] for c in data["chapters"]] == [1, 2, 3]
     first = data["chapters"][0]
     assert (first["title"], first["docname"]) == ("First Chapter", "ch1")
