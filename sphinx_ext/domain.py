@@ -7,7 +7,9 @@ That state is collected in :meth:`CitationsDomain.process_doc`, dropped in
 :meth:`~CitationsDomain.merge_domaindata`, so reading is parallel safe.
 
 Everything that depends on every chapter (the :class:`~sphinx_ext._book.Book`)
-is computed once per build, on ``write-started``, never per document.
+is computed once per build, after reading (``env-get-updated``, or
+``write-started`` when nothing was read), never per document; the works and
+their label index once per build, on ``builder-inited``.
 """
 
 from __future__ import annotations
