@@ -132,6 +132,9 @@ def plain(latex: str) -> str:
     >>> plain(r"M{\\"u}ller {GPU} Guide")
     'Müller GPU Guide'
     """
+    if not _LATEX_MARKUP.search(latex.replace("{", "").replace("}", "")):
+        # Only protective braces, or nothing at all: most fields of most entries.
+        return " ".join(latex.replace("{", "").replace("}", "").split())
     return " ".join(str(rich_text(latex).render(_TEXT)).split())
 
 
@@ -144,8 +147,11 @@ def normalize_name(name: str) -> str:
     >>> normalize_name("  Müller  &  Lee ") == normalize_name("muller and LEE")
     True
     """
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    if name.isascii():
+        stripped = name
+    else:
+        decomposed = unicodedata.normalize("NFKD", name)
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     lowered = " ".join(stripped.casefold().translate(_QUOTES).split())
     lowered = lowered.replace(" & ", " and ")
     return lowered.removesuffix(".").replace("et al.", "et al")
