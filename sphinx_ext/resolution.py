@@ -168,8 +168,15 @@ class _Renderer:
             return nodes.paragraph(
                 "", "This chapter cites no sources.", classes=["source-references-empty"]
             )
+        # Out of the search index: a popular work's words on every chapter
+        # citing it would grow the index with chapters × works. The Works
+        # Cited's category lists index every work once.
         listing = references_list(
-            "", enumtype="arabic", prefix="", suffix=".", classes=["source-references"]
+            "",
+            enumtype="arabic",
+            prefix="",
+            suffix=".",
+            classes=["source-references", "no-search"],
         )
         for entry in entries:
             listing += self.entry(
@@ -279,12 +286,9 @@ class _Renderer:
                     f"{join_numbers(shared)}.",
                 )
                 section += line
-            listing = self.references_list(
+            section += self.references_list(
                 chapter.number, self.docname, backlinks=False, id_prefix=f"c{chapter.number}-"
             )
-            # The search index has every work once already, from the category lists.
-            listing["classes"].append("no-search")
-            section += listing
             container += section
         container += self.by_category()
         return container

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -148,3 +149,14 @@ def test_misplaced_directives_warn(tmp_path: Path) -> None:
     assert re.search(r"ch1-part.md:9: WARNING: source-note takes exactly one work.*\[citations.note\]", warnings)
     assert re.search(r"preface.md:8: WARNING: source-note for 'Alpha, 2020' is not in a chapter.*\[citations.note\]", warnings)
     assert re.search(r"ch3.md:5: WARNING: source-note for 'Beta, 2021' is about a work chapter 3 does not cite.*\[citations.note\]", warnings)
+
+
+def test_search_index_has_each_work_once(built: SphinxTestApp) -> None:
+    text = read(built.outdir, "searchindex.js")
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    docnames = index["docnames"]
+    # "docs" is only in a work's title ("Zeta Docs"): found where the tables
+    # and the Works Cited show it, not on the chapter page whose References list it.
+    pages = index["terms"]["doc"]
+    pages = pages if isinstance(pages, list) else [pages]
+    assert sorted(docnames[i] for i in pages) == ["frequency", "works"]
