@@ -150,8 +150,7 @@ class LoopbackServer(ThreadingHTTPServer):
         pass  # clients hanging up mid-answer is what several tests do on purpose
 
     def answer(self, handler: _Handler, method: str) -> None:
-        with self.gauge:
-            self._answer(handler, method)
+        self._answer(handler, method)
 
     def _answer(self, handler: _Handler, method: str) -> None:
         path = handler.path
@@ -167,10 +166,15 @@ class LoopbackServer(ThreadingHTTPServer):
         else:
             reply = route(method, count)
         delay = self.latency + reply.delay
-        if delay:
-            self.stopping.wait(delay)
+        # In flight while the server "works", not while it writes the answer: a
+        # client that has its headers may start its next request before this
+        # thread gets back here, and that overlap is not the client's doing.
+        with self.gauge:
+            if delay:
+                self.stopping.wait(delay)
+            if reply.hang:
+                self.stopping.wait(30.0)
         if reply.hang:
-            self.stopping.wait(30.0)
             handler.close_connection = True
             return
         if reply.raw is not None:
