@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
+from tests._loopback import guard_loopback
+
 pytest_plugins = ["sphinx.testing.fixtures"]
 collect_ignore = ["roots"]
 
@@ -22,6 +24,13 @@ BuildRoot = Callable[..., SphinxTestApp]
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return ROOTS
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only() -> Iterator[None]:
+    """No test reaches beyond 127.0.0.0/8: other names do not resolve, other hosts refuse."""
+    with guard_loopback():
+        yield
 
 
 def copy_root(name: str, destination: Path) -> Path:

@@ -13,17 +13,12 @@ from typing import Any
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from tests._loopback import LoopbackServer, Reply, guard_loopback, serve
+from tests._loopback import LoopbackServer, Reply, serve
 
 pytestmark = pytest.mark.network
 
 ROOT = Path(__file__).parent / "roots" / "test-sourcecheck"
 
-
-@pytest.fixture(autouse=True)
-def _loopback_only() -> Iterator[None]:
-    with guard_loopback():
-        yield
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from sphinx_ext.verify import (
     VerifySettings,
     run_url_checks,
 )
-from tests._loopback import LoopbackServer, Reply, guard_loopback, serve
+from tests._loopback import LoopbackServer, Reply, serve
 
 FAST = VerifySettings(timeout=0.5, retries=0, backoff=0.01, host_interval=0.0, trust_env=False)
 ROUTES = {
@@ -36,11 +36,6 @@ ROUTES = {
 
 pytestmark = pytest.mark.network
 
-
-@pytest.fixture(autouse=True)
-def _loopback_only() -> Iterator[None]:
-    with guard_loopback():
-        yield
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from sphinx_ext.verify import (
     parse_retry_after,
     run_url_checks,
 )
-from tests._loopback import Gauge, LoopbackServer, Reply, guard_loopback, refused_port, serve
+from tests._loopback import Gauge, LoopbackServer, Reply, refused_port, serve
 
 FAST = VerifySettings(
     timeout=0.5,
@@ -36,11 +36,6 @@ FAST = VerifySettings(
 
 pytestmark = pytest.mark.network
 
-
-@pytest.fixture(autouse=True)
-def _loopback_only() -> Iterator[None]:
-    with guard_loopback():
-        yield
 
 
 @pytest.fixture

@@ -322,6 +322,15 @@ class _Checker:
                 failure = _classify(exc)
                 raise failure from exc
 
+    async def back_off(self, attempt: int) -> bool:
+        """Sleep before retry *attempt* (exponential), if the run's wait budget allows it."""
+        delay = self.settings.backoff * 2**attempt
+        if not self.can_wait(delay):
+            return False
+        self.stats.retries += 1
+        await self.sleep(delay)
+        return True
+
     def mark_down(self, url: str, failure: _RequestError) -> None:
         outcome = _HOST_DOWN.get(failure.kind)
         if outcome is not None:
@@ -389,13 +398,13 @@ class _Checker:
                 # Other URLs of the host fail fast from now on; this one may still retry.
                 self.mark_down(current, failure)
                 retrying = True
-                if failure.kind not in _NO_RETRY_KINDS and transient < settings.retries:
-                    delay = settings.backoff * 2**transient
-                    if self.can_wait(delay):
-                        transient += 1
-                        self.stats.retries += 1
-                        await self.sleep(delay)
-                        continue
+                if (
+                    failure.kind not in _NO_RETRY_KINDS
+                    and transient < settings.retries
+                    and await self.back_off(transient)
+                ):
+                    transient += 1
+                    continue
                 outcome = _FINAL_OUTCOME[failure.kind]
                 reason = (
                     failure.reason if attempts == 1 else f"{failure.reason} ({attempts} attempts)"
@@ -478,13 +487,13 @@ class _Checker:
                 self.stats.retries += 1
                 await self.sleep(delay)
                 continue
-            if status in _RETRY_STATUSES and transient < settings.retries:
-                delay = settings.backoff * 2**transient
-                if self.can_wait(delay):
-                    transient += 1
-                    self.stats.retries += 1
-                    await self.sleep(delay)
-                    continue
+            if (
+                status in _RETRY_STATUSES
+                and transient < settings.retries
+                and await self.back_off(transient)
+            ):
+                transient += 1
+                continue
             if 200 <= status < 300:
                 return self._success(url, answer, redirects, attempts)
             return self._result(url, Outcome.BROKEN, answer, redirects, attempts, "")
