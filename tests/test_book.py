@@ -14,7 +14,7 @@ from tests.html_helpers import read
 
 BOOK = Path(__file__).parents[1] / "book"
 
-#: Each chapter's References, in the seed's order (shared/works-cited.md), as keys.
+#: Each chapter's References, in the order of the book's hand-kept seed Works Cited, as keys.
 SEED_CHAPTERS: dict[int, list[str]] = {
     1: [
         "assemblyai2025rule300ms",
