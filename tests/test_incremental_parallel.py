@@ -48,70 +48,59 @@ def test_parallel_equals_serial(tmp_path: Path) -> None:
     assert_same(outputs(Path(serial.outdir)), outputs(Path(parallel.outdir)))
 
 
-def test_adding_a_citation_updates_every_page_that_shows_it(tmp_path: Path) -> None:
+def rebuild_after(tmp_path: Path, *edits: tuple[str, str, str]) -> dict[str, bytes]:
+    """Build the chapters root, apply ``(file, old, new)`` edits, rebuild incrementally.
+
+    The incremental output must equal a clean build of the edited sources; it is returned.
+    """
     srcdir = copy_root("chapters", tmp_path)
     builddir = tmp_path / "incremental"
     build_app(srcdir, freshenv=True, builddir=builddir)
-
-    chapter2 = srcdir / "ch2" / "index.md"
-    chapter2.write_text(chapter2.read_text() + "\nAlpha arrives [Source: Alpha, 2020].\n")
-    touch_later(chapter2)
+    for name, old, new in edits:
+        path = srcdir / name
+        text = path.read_text()
+        assert old in text
+        path.write_text(text.replace(old, new))
+        touch_later(path)
     app = build_app(srcdir, builddir=builddir)
     assert app.warning.getvalue() == ""
     incremental = outputs(Path(app.outdir))
-
     assert_same(incremental, clean_build(srcdir, tmp_path))
+    return incremental
+
+
+def test_adding_a_citation_updates_every_page_that_shows_it(tmp_path: Path) -> None:
+    added = "Beta [Source: Beta, 2021], Omega"
+    incremental = rebuild_after(
+        tmp_path,
+        ("ch2/index.md", added, added.replace("Omega", "Alpha [Source: Alpha, 2020], Omega")),
+    )
     data = json.loads(incremental["citations.json"])
     assert {w["key"]: w["chapters"] for w in data["works"]}["alpha2020"] == [1, 2]
     assert b"ref-alpha2020" in incremental["ch2/sources.html"]
 
 
 def test_removing_a_citation_and_editing_a_subdocument(tmp_path: Path) -> None:
-    srcdir = copy_root("chapters", tmp_path)
-    builddir = tmp_path / "incremental"
-    build_app(srcdir, freshenv=True, builddir=builddir)
-
-    part = srcdir / "ch1-part.md"
-    part.write_text(part.read_text().replace(" and Alpha [Source: Alpha, 2020]", ""))
-    part2 = srcdir / "ch1.md"
-    part2.write_text(part2.read_text().replace(", then Beta [Source: Beta, 2021]", ""))
-    touch_later(part)
-    touch_later(part2)
-    app = build_app(srcdir, builddir=builddir)
-    incremental = outputs(Path(app.outdir))
-    assert_same(incremental, clean_build(srcdir, tmp_path))
+    incremental = rebuild_after(
+        tmp_path,
+        ("ch1-part.md", " and Alpha [Source: Alpha, 2020]", ""),
+        ("ch1.md", ", then Beta [Source: Beta, 2021]", ""),
+    )
     assert b"ref-beta2021" not in incremental["ch1.html"]
 
 
 def test_editing_the_bibliography(tmp_path: Path) -> None:
-    srcdir = copy_root("chapters", tmp_path)
-    builddir = tmp_path / "incremental"
-    build_app(srcdir, freshenv=True, builddir=builddir)
-
-    bib = srcdir / "refs.bib"
-    bib.write_text(bib.read_text().replace("year = {2021}", "year = {2099}"))
-    for page in ("ch1.md", "ch2/index.md"):
-        path = srcdir / page
-        path.write_text(path.read_text().replace("Beta, 2021", "Beta, 2099"))
-        touch_later(path)
-    touch_later(bib)
-    app = build_app(srcdir, builddir=builddir)
-    assert app.warning.getvalue() == ""
-    incremental = outputs(Path(app.outdir))
-    assert_same(incremental, clean_build(srcdir, tmp_path))
+    incremental = rebuild_after(
+        tmp_path,
+        ("refs.bib", "year = {2021}", "year = {2099}"),
+        ("ch1.md", "Beta, 2021", "Beta, 2099"),
+        ("ch2/index.md", "Beta, 2021", "Beta, 2099"),
+    )
     assert b"Beta, 2099" in incremental["ch1.html"]
     assert b"(2099)" in incremental["works.html"]
 
 
 def test_bib_title_change_reaches_every_page(tmp_path: Path) -> None:
-    srcdir = copy_root("chapters", tmp_path)
-    builddir = tmp_path / "incremental"
-    build_app(srcdir, freshenv=True, builddir=builddir)
-    bib = srcdir / "refs.bib"
-    bib.write_text(bib.read_text().replace("Beta Work", "Beta Work, Revised"))
-    touch_later(bib)
-    app = build_app(srcdir, builddir=builddir)
-    incremental = outputs(Path(app.outdir))
-    assert_same(incremental, clean_build(srcdir, tmp_path))
+    incremental = rebuild_after(tmp_path, ("refs.bib", "Beta Work", "Beta Work, Revised"))
     for page in ("ch1.html", "ch2/sources.html", "works.html", "frequency.html"):
         assert b"Beta Work, Revised" in incremental[page]
