@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sphinx_ext import bibliography, citations_json, config, domain, rendering
+from sphinx_ext.cite_roles import AdoptCiteRoles
 from sphinx_ext.directives import (
     ChapterReferencesDirective,
     CitationFrequencyDirective,
@@ -54,6 +55,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("works-cited", WorksCitedDirective)
     app.add_directive("source-note", SourceNoteDirective)
     app.add_transform(SourceCitations)
+    app.add_post_transform(AdoptCiteRoles)
     app.add_builder(SourceCheckBuilder)
 
     # Before sphinxcontrib-bibtex's own parse (500), so that ours reports errors.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import BuildRoot
-from tests.html_helpers import read, reference_entries
+from tests.html_helpers import citation_items, read, reference_entries
 
 
 def test_cite_roles_count_in_lists_and_table(build_root: BuildRoot) -> None:
@@ -13,7 +13,7 @@ def test_cite_roles_count_in_lists_and_table(build_root: BuildRoot) -> None:
     assert app.warning.getvalue() == ""
     data = json.loads(read(app.outdir, "citations.json"))
     works = {w["key"]: w["chapters"] for w in data["works"]}
-    assert works == {"alpha2020": [1, 2], "beta2021": [1]}
+    assert works == {"alpha2020": [1, 2], "beta2021": [1, 3]}
     chapter1 = [r["key"] for r in data["chapters"][0]["references"]]
     assert chapter1 == ["alpha2020", "beta2021"]
     assert [e["id"] for e in reference_entries(read(app.outdir, "ch1.html"))] == [
@@ -21,5 +21,20 @@ def test_cite_roles_count_in_lists_and_table(build_root: BuildRoot) -> None:
         "ref-beta2021",
     ]
     # sphinxcontrib-bibtex still renders its own citation and bibliography.
-    assert 'class="bibtex' in read(app.outdir, "ch1.html") or "[Alp20]" in read(app.outdir, "ch1.html")
+    assert 'class="bibtex' in read(app.outdir, "ch1.html") or "[Alp20]" in read(
+        app.outdir, "ch1.html"
+    )
     assert "Alpha Work" in read(app.outdir, "works.html")
+
+
+def test_cite_role_without_a_bibliography_links_to_the_chapter_list(build_root: BuildRoot) -> None:
+    app = build_root("bibtex-cite")
+    html = read(app.outdir, "ch3.html")
+    [item] = citation_items(html)
+    assert item["text"] == "Beta, 2021, p. 4"
+    assert item["href"] == "#ref-beta2021"
+    [entry] = reference_entries(html)
+    assert entry["id"] == "ref-beta2021"
+    assert entry["backlinks"].split() == [f"#{item['id']}"]
+    assert html.count(f'id="{item["id"]}"') == 1
+    assert "could not find bibtex key" not in app.warning.getvalue()

@@ -1,0 +1,67 @@
+"""sphinxcontrib-bibtex's ``{cite:p}`` citations without a bibliography to land in.
+
+A book may cite with sphinxcontrib-bibtex's roles and rely on this extension
+for its lists. When no ``{bibliography}`` directive lists a cited key,
+sphinxcontrib-bibtex cannot resolve it; :class:`AdoptCiteRoles` turns such a
+citation into a ``[Source: …]`` one before it tries, so it links to its
+chapter's References like any other. Citations whose keys a bibliography
+does list are left to sphinxcontrib-bibtex.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+
+from sphinx_ext.domain import get_domain
+from sphinx_ext.nodes import source_citation, source_item
+
+if TYPE_CHECKING:
+    from sphinxcontrib.bibtex.domain import BibtexDomain
+
+__all__ = ["AdoptCiteRoles"]
+
+
+class AdoptCiteRoles(SphinxPostTransform):
+    """``{cite:p}`` with no bibliography listing its keys → a ``source_citation``."""
+
+    # Before sphinxcontrib-bibtex's bibliography transform (5) and the resolver (10).
+    default_priority = 4
+
+    def run(self, **kwargs: Any) -> None:
+        pending = [
+            node
+            for node in self.document.findall(addnodes.pending_xref)
+            if node.get("refdomain") == "cite"
+        ]
+        if not pending:
+            return
+        listed = {c.key for c in cast("BibtexDomain", self.env.get_domain("cite")).citations}
+        works = get_domain(self.env).works
+        for node in pending:
+            targets = list(parse_citation_targets(node.get("reftarget", "")))
+            keys = [target.key for target in targets]
+            if not keys or any(k in listed for k in keys) or not all(k in works for k in keys):
+                continue
+            docname = node.get("refdoc", "")
+            citation = source_citation("", classes=["source-citation"], docname=docname)
+            citation += nodes.Text("[Source: ")
+            for position, target in enumerate(targets):
+                if position:
+                    citation += nodes.Text("; ")
+                shown = works[target.key].cite_label
+                if target.post:
+                    shown += f", {target.post}"
+                item = source_item(
+                    "", nodes.Text(shown), key=target.key, status="resolved", docname=docname
+                )
+                # The id the domain recorded for this citation: the entry's back-link target.
+                item["ids"] = list(node["ids"]) if position == 0 else []
+                citation += item
+            citation += nodes.Text("]")
+            # Not replace_self(): it would copy the ids onto the group as well.
+            node.parent.replace(node, citation)
