@@ -101,7 +101,7 @@ class _Renderer:
             return
         chapter_number = self.book.chapter_of.get(item["docname"])
         anchor = self.book.anchors[key]
-        if chapter_number is not None:
+        if chapter_number is not None and self.shows_list(chapter_number):
             target = self.book.by_number[chapter_number].references_docname
         elif self.works_cited_page is not None:
             target = self.works_cited_page
@@ -116,6 +116,13 @@ class _Renderer:
         link["reftitle"] = self.works[key].title
         item.children = []
         item += link
+
+    def shows_list(self, chapter_number: int) -> bool:
+        """Whether the chapter's References appear anywhere (placed, or automatic)."""
+        if self.config.citations_auto_references:
+            return True
+        placed_in = self.book.by_number[chapter_number].references_docname
+        return "chapter-references" in self.domain.placements.get(placed_in, ())
 
     # -- chapter References ----------------------------------------------------
 

@@ -129,7 +129,8 @@ def test_works_cited(built: SphinxTestApp) -> None:
 def test_auto_references_can_be_switched_off(build_root: BuildRoot) -> None:
     app = build_root("chapters", confoverrides={"citations_auto_references": False})
     assert entry_ids(app, "ch1.html") == []
-    assert hrefs(app, "ch1.html")[0] == "#ref-alpha2020"  # still resolves
+    # Still resolves; with no list in its chapter it links to the Works Cited.
+    assert hrefs(app, "ch1.html")[0] == "works.html#ref-alpha2020"
     assert entry_ids(app, "ch2/sources.html")[0] == "ref-beta2021"  # explicit stays
 
 
