@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 __all__ = [
-    "OPENER",
     "Citation",
     "Item",
     "LocatorKind",
@@ -25,12 +24,10 @@ __all__ = [
     "ParseProblem",
     "UnclosedCitation",
     "find_citations",
+    "is_page_locator",
     "locator_kind",
     "parse_items",
 ]
-
-#: The text that opens an inline citation.
-OPENER = "[Source:"
 
 _OPENER_RE = re.compile(r"\[\s*Source\s*:", re.IGNORECASE)
 # A year, then whatever sticks to it: letters are checked separately so a bad
@@ -60,26 +57,42 @@ class LocatorKind(StrEnum):
     FREE = "free"
 
 
-_LOCATOR_PREFIXES: tuple[tuple[str, LocatorKind], ...] = (
-    ("pp.", LocatorKind.PAGES),
-    ("p.", LocatorKind.PAGE),
-    ("ch.", LocatorKind.CHAPTER),
-    ("sec.", LocatorKind.SECTION),
-    ("§", LocatorKind.SECTION),
-)
+# "p. 42", "pp. 33-35", "page 7", "p42", "see p. 3"; not "pt. 1".
+_PAGES_RE = re.compile(r"(?i)(?:^|[\s(,;])(?:pp|pgs|pages)(?:\b\.?|(?=\d))")
+_PAGE_RE = re.compile(r"(?i)(?:^|[\s(,;])(?:p|pg|page)(?:\b\.?|(?=\d))")
+# A bare page number or range, arabic or roman: "42", "xiv", "12-14".
+_BARE_PAGES_RE = re.compile(r"(?i)^\s*[\divxlc]+\s*(?:([-–])\s*[\divxlc]+)?\s*$")
+_CHAPTER_RE = re.compile(r"(?i)^\s*(?:ch\.|chap\.|chapter\b)")
+_SECTION_RE = re.compile(r"(?i)^\s*(?:sec\.|section\b|§)")
 
 
 def locator_kind(locator: str) -> LocatorKind:
-    """Classify a locator as written after the year.
+    """Classify a locator as written after the year; any page wins.
 
-    >>> locator_kind("pp. 3-5"), locator_kind("Table 2")
-    (<LocatorKind.PAGES: 'pages'>, <LocatorKind.FREE: 'free'>)
+    >>> locator_kind("pp. 3-5"), locator_kind("ch. 4, p. 12"), locator_kind("Table 2")
+    (<LocatorKind.PAGES: 'pages'>, <LocatorKind.PAGE: 'page'>, <LocatorKind.FREE: 'free'>)
     """
-    lowered = locator.strip().lower()
-    for prefix, kind in _LOCATOR_PREFIXES:
-        if lowered.startswith(prefix):
-            return kind
+    if _PAGES_RE.search(locator):
+        return LocatorKind.PAGES
+    if _PAGE_RE.search(locator):
+        return LocatorKind.PAGE
+    bare = _BARE_PAGES_RE.match(locator)
+    if bare:
+        return LocatorKind.PAGES if bare.group(1) else LocatorKind.PAGE
+    if _CHAPTER_RE.match(locator):
+        return LocatorKind.CHAPTER
+    if _SECTION_RE.match(locator):
+        return LocatorKind.SECTION
     return LocatorKind.FREE
+
+
+def is_page_locator(locator: str | None) -> bool:
+    """Whether *locator* gives a page ("p. 42", "pp. 3-5", "xiv").
+
+    >>> is_page_locator("p42"), is_page_locator("ch. 19"), is_page_locator(None)
+    (True, False, False)
+    """
+    return bool(locator) and locator_kind(locator or "") in {LocatorKind.PAGE, LocatorKind.PAGES}
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ whole bibliography so that every page shows the same letter.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections import defaultdict
@@ -220,25 +221,10 @@ def build_works(entries: Mapping[str, Entry]) -> dict[str, Work]:
             continue
         ordered = sorted(keys, key=lambda k: (title_sort_key(drafts[k].title), k))
         lettered.update(zip(ordered, letters(len(ordered)), strict=True))
-    return {key: _with_letter(draft, lettered.get(key, "")) for key, draft in drafts.items()}
-
-
-def _with_letter(work: Work, letter: str) -> Work:
-    if not letter:
-        return work
-    return Work(
-        key=work.key,
-        entry_type=work.entry_type,
-        label=work.label,
-        year=work.year,
-        letter=letter,
-        title=work.title,
-        url=work.url,
-        category=work.category,
-        is_organization=work.is_organization,
-        aliases=work.aliases,
-        fields=work.fields,
-    )
+    return {
+        key: dataclasses.replace(draft, letter=lettered[key]) if key in lettered else draft
+        for key, draft in drafts.items()
+    }
 
 
 def _draft(key: str, entry: Entry) -> Work:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
-__all__ = ["PREFIX", "CitationsConfig", "get_config", "register_config", "validate_config"]
+__all__ = ["PREFIX", "CitationsConfig", "register_config", "validate_config"]
 
 PREFIX = "citations_"
 
@@ -180,10 +180,3 @@ def _validate_verify_settings(app: Sphinx, config: Config) -> None:
                 location=config_location(app.confdir, name),
             )
             config[name] = default
-
-
-def get_config(config: Config) -> CitationsConfig:
-    """A frozen snapshot of the (validated) values, for code that runs elsewhere."""
-    return CitationsConfig(
-        **{spec.name: config[PREFIX + spec.name] for spec in dataclasses.fields(CitationsConfig)}
-    )

@@ -114,6 +114,14 @@ def test_role_syntax() -> None:
         ("sec. 2", LocatorKind.SECTION),
         ("§ 2.1", LocatorKind.SECTION),
         ("Table 3", LocatorKind.FREE),
+        ("see p. 3", LocatorKind.PAGE),
+        ("page 7", LocatorKind.PAGE),
+        ("p42", LocatorKind.PAGE),
+        ("xiv", LocatorKind.PAGE),
+        ("12-14", LocatorKind.PAGES),
+        ("chapter 21", LocatorKind.CHAPTER),
+        ("ch. 4, p. 12", LocatorKind.PAGE),
+        ("pt. 1", LocatorKind.FREE),
     ],
 )
 def test_locator_kinds(locator: str, kind: LocatorKind) -> None:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from urllib.parse import urlsplit
 
+from sphinx_ext._parser import is_page_locator
+
 from ._findings import Check, Finding
 from ._identifiers import (
     arxiv_candidates,
@@ -94,14 +96,6 @@ INDEX_SEGMENTS = frozenset(
         "developers",
         "community",
     }
-)
-# A page: "p. 42", "pp. 33-35", "page 7", "p42", or a bare (arabic or roman) number.
-# Chapters and sections ("ch. 4", "§ 3") locate a citation, but are not pages.
-_PAGE_LOCATOR = re.compile(
-    r"""(?ix)
-    (?:^|[\s(,;])(?:p|pp|pg|pgs|page|pages)(?:\b\.?|(?=\d))
-    | ^\s*[\divxlc]+\s*(?:[-–]\s*[\divxlc]+)?\s*$
-    """
 )
 _DOCS_TITLE = re.compile(r"(?i)\b(documentation|docs|reference|guide|user guide|api|handbook)\b")
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}")
@@ -260,11 +254,7 @@ def check_missing_pages(sources: Iterable[Source]) -> Iterator[_Raw]:
             continue
         if source.entry_type != "book" and source.get("pages"):
             continue  # a chapter with its page range pins the place already
-        bare = tuple(
-            loc
-            for loc in source.cited_at
-            if not (loc.locator and _PAGE_LOCATOR.search(loc.locator))
-        )
+        bare = tuple(loc for loc in source.cited_at if not is_page_locator(loc.locator))
         if not bare:
             continue
         places = ", ".join(f"{loc} ({loc.locator})" if loc.locator else str(loc) for loc in bare)
