@@ -61,12 +61,14 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # Before sphinxcontrib-bibtex's own parse (500), so that ours reports errors.
     app.connect("builder-inited", bibliography.load_bibliography, priority=400)
     app.connect("builder-inited", domain.load_works, priority=600)
+    app.connect("env-before-read-docs", bibliography.hold_for_the_build)
     # After Sphinx numbers sections (500): chapters are known by their numbers.
     app.connect("env-get-updated", domain.outdated_by_changes, priority=900)
     app.connect("write-started", domain.compute_book)
     app.connect("doctree-resolved", fill_citations)
     app.connect("env-check-consistency", static_checks_in_build)
     app.connect("build-finished", citations_json.write_citations_json)
+    app.connect("build-finished", bibliography.release_after_the_build, priority=900)
 
     return {
         "version": __version__,

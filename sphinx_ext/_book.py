@@ -20,9 +20,13 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from sphinx_ext._works import Work
 
 __all__ = [
+    "MALFORMED",
     "Book",
     "Chapter",
     "CitationRecord",
@@ -32,7 +36,12 @@ __all__ = [
     "anchors_for",
     "build_book",
     "join_numbers",
+    "shown_text",
 ]
+
+
+#: The status of an item that could not be parsed (never in a chapter's list).
+MALFORMED = "malformed"
 
 
 class ItemRecord(NamedTuple):
@@ -40,12 +49,29 @@ class ItemRecord(NamedTuple):
 
     key: str | None
     locator: str | None
-    #: ``resolved``, ``unknown`` or ``ambiguous`` (see :class:`~sphinx_ext._resolver.Status`).
+    #: ``resolved``, ``unknown``, ``ambiguous`` (see :class:`~sphinx_ext._resolver.Status`)
+    #: or :data:`MALFORMED`.
     status: str
     #: The item as written.
     text: str
     #: The id of the inline node, target of the entry's back-link.
     node_id: str
+
+
+def shown_text(item: ItemRecord, works: Mapping[str, Work]) -> str:
+    """How *item* reads in the text: its work's label and locator, or as written.
+
+    >>> from sphinx_ext._works import Category, Work
+    >>> org = Work("k", "misc", "Org", "2020", "b", "T", None, Category.INDUSTRY, True, ())
+    >>> shown_text(ItemRecord("k", "p. 4", "resolved", "org, 2020b, p. 4", "src-1"), {"k": org})
+    'Org, 2020b, p. 4'
+    >>> shown_text(ItemRecord(None, None, "unknown", "Nobody, 1999", "src-2"), {})
+    'Nobody, 1999'
+    """
+    if item.key is None:
+        return item.text
+    label = works[item.key].cite_label
+    return f"{label}, {item.locator}" if item.locator else label
 
 
 class CitationRecord(NamedTuple):
@@ -163,11 +189,26 @@ def _notes_of(chapter: Chapter, notes: Mapping[str, Sequence[NoteRecord]]) -> di
 
 
 def _shared(chapters_of_work: Mapping[str, list[int]]) -> dict[int, tuple[int, ...]]:
-    shared: dict[int, set[int]] = defaultdict(set)
+    # A set of chapters as the bits of an int: a chapter's sharers are the
+    # union of the readers of each work it cites, one big-int OR per
+    # (work, chapter) pair instead of a set update per pair of chapters.
+    readers: dict[int, int] = defaultdict(int)
     for numbers in chapters_of_work.values():
+        mask = 0
         for number in numbers:
-            shared[number].update(n for n in numbers if n != number)
-    return {number: tuple(sorted(others)) for number, others in shared.items()}
+            mask |= 1 << number
+        for number in numbers:
+            readers[number] |= mask
+    return {number: _numbers_in(mask & ~(1 << number)) for number, mask in readers.items()}
+
+
+def _numbers_in(mask: int) -> tuple[int, ...]:
+    numbers = []
+    while mask:
+        lowest = mask & -mask
+        numbers.append(lowest.bit_length() - 1)
+        mask ^= lowest
+    return tuple(numbers)
 
 
 _NOT_ID = re.compile(r"[^a-z0-9]+")
@@ -193,12 +234,24 @@ def anchors_for(keys: Iterable[str]) -> dict[str, str]:
 
 
 def join_numbers(numbers: Sequence[int]) -> str:
-    """English list of chapter numbers: ``1, 3, and 4``.
+    """English list of chapter numbers, runs of three or more as a range.
 
     >>> join_numbers([1]), join_numbers([1, 2]), join_numbers([1, 3, 4])
     ('1', '1 and 2', '1, 3, and 4')
+    >>> join_numbers([2, 3, 4, 5, 6, 12, 13, 14]), join_numbers([1, 2, 3, 7])
+    ('2–6 and 12–14', '1–3 and 7')
     """
-    words = [str(n) for n in numbers]
+    words: list[str] = []
+    start = 0
+    for position in range(1, len(numbers) + 1):
+        if position < len(numbers) and numbers[position] == numbers[position - 1] + 1:
+            continue
+        run = numbers[start:position]
+        if len(run) >= 3:
+            words.append(f"{run[0]}\u2013{run[-1]}")
+        else:
+            words.extend(str(n) for n in run)
+        start = position
     if len(words) <= 2:
         return " and ".join(words)
     return ", ".join(words[:-1]) + ", and " + words[-1]

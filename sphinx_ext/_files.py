@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 __all__ = ["write_atomically"]
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str | Iterable[str]) -> None:
     """Replace *path* with *text* in one step (a temporary file, then a rename).
 
-    An interrupted write leaves the old file, never a truncated one.
+    *text* may come in pieces, written as they come, so a long output is
+    never whole in memory. An interrupted write (or an exception while the
+    pieces are made) leaves the old file, never a truncated one.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(
@@ -27,7 +30,10 @@ def write_atomically(path: Path, text: str) -> None:
     )
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:
+                handle.writelines(text)
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp makes the file private to its owner; outputs are for everyone.

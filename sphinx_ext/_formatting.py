@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
+import pybtex.plugin
 from pybtex.richtext import HRef, Tag, Text
 
 from sphinx_ext._works import plain, rich_text
@@ -31,11 +32,13 @@ if TYPE_CHECKING:
 
     from sphinx_ext._works import Work
 
-__all__ = ["format_entry", "format_names"]
+__all__ = ["format_entry", "format_names", "plain_text"]
 
 T = TypeVar("T")
 
 _BOOK_TYPES = frozenset({"book", "mvbook", "booklet"})
+# render_as() looks the backend up among entry points on every call.
+_PLAIN = pybtex.plugin.find_plugin("pybtex.backends", "text")()
 
 
 def format_names(work: Work, entry: Entry) -> Text:
@@ -115,3 +118,13 @@ def _joined(items: Sequence[T], separator: str) -> list[T | str]:
             out.append(separator)
         out.append(item)
     return out
+
+
+def plain_text(text: Text) -> str:
+    """*text* without markup, as search and plain-text writers show it.
+
+    >>> plain_text(Text(Tag("em", "Title"), ". ", HRef("https://x.org", "https://x.org")))
+    'Title. https://x.org'
+    """
+    rendered: str = text.render(_PLAIN)
+    return rendered

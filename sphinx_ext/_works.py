@@ -22,7 +22,7 @@ import dataclasses
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Category",
+    "PlainFields",
     "Work",
     "build_works",
     "letters",
@@ -227,8 +228,43 @@ def build_works(entries: Mapping[str, Entry]) -> dict[str, Work]:
     }
 
 
+class PlainFields(Mapping[str, str]):
+    """An entry's fields by lower-case name, as plain text, each made when first read.
+
+    A work needs a handful of its fields to be built; the others (abstracts,
+    notes, …) are read only by the checks of the few works they apply to, so
+    a large bibliography is not converted field by field up front.
+
+    >>> fields = PlainFields({"Title": "{GPU} Serving", "Year": "2025"})
+    >>> fields["title"], dict(fields)
+    ('GPU Serving', {'title': 'GPU Serving', 'year': '2025'})
+    """
+
+    __slots__ = ("_plain", "_raw")
+
+    def __init__(self, raw: Mapping[str, str]) -> None:
+        self._raw = {name.lower(): value for name, value in raw.items()}
+        self._plain: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> str:
+        try:
+            return self._plain[name]
+        except KeyError:
+            value = self._plain[name] = plain(self._raw[name])
+            return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __repr__(self) -> str:
+        return f"PlainFields({dict(self)!r})"
+
+
 def _draft(key: str, entry: Entry) -> Work:
-    fields = {name.lower(): plain(value) for name, value in entry.fields.items()}
+    fields = PlainFields(entry.fields)
     persons = list(entry.persons.get("author") or entry.persons.get("editor") or ())
     full_name, is_org = _author_label(persons, fields)
     label = fields.get("shortauthor") or full_name

@@ -11,6 +11,7 @@ not parse again.
 
 from __future__ import annotations
 
+import gc
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -30,7 +31,14 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
     from sphinxcontrib.bibtex.domain import BibtexDomain
 
-__all__ = ["bib_paths", "bibdata", "check_bibfiles", "load_bibliography"]
+__all__ = [
+    "bib_paths",
+    "bibdata",
+    "check_bibfiles",
+    "hold_for_the_build",
+    "load_bibliography",
+    "release_after_the_build",
+]
 
 
 def bib_paths(confdir: str | Path, config: Config) -> list[Path]:
@@ -145,3 +153,22 @@ def _second_definition(key: str, paths: list[Path]) -> str | None:
             if seen == 2:
                 return f"{path}:{text.count(chr(10), 0, match.start()) + 1}"
     return None
+
+
+def hold_for_the_build(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: keep the garbage collector off the loaded bibliography.
+
+    The parsed entries and their works (some sixty objects per entry, over
+    half a million for a 10,000-entry file) live until the build ends, yet
+    every full collection while reading and writing would walk them again.
+    :func:`gc.freeze` moves everything alive now (these, the modules, the
+    configuration) out of the collector's sight, as Python's documentation
+    advises for long-lived data; :func:`release_after_the_build` moves it
+    back, so a process that builds again collects as before.
+    """
+    gc.freeze()
+
+
+def release_after_the_build(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: undo :func:`hold_for_the_build`."""
+    gc.unfreeze()

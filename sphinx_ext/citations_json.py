@@ -17,6 +17,7 @@ byte-identical files. The layout::
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,19 +27,19 @@ from sphinx_ext.domain import get_domain
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-__all__ = ["FILENAME", "book_data", "dumps", "write_citations_json"]
+__all__ = ["FILENAME", "book_data", "dumps", "json_lines", "write_citations_json"]
 
 FILENAME = "citations.json"
 
 
-def book_data(app: Sphinx) -> dict[str, Any]:
-    """The content of ``citations.json`` for the current build."""
+def book_data(app: Sphinx) -> dict[str, Iterable[dict[str, Any]]]:
+    """The content of ``citations.json`` for the current build, each list made lazily."""
     domain = get_domain(app.env)
     book = domain.book
     works = domain.works
     chapters_of = dict(book.frequency)
     return {
-        "chapters": [
+        "chapters": (
             {
                 "number": chapter.number,
                 "title": chapter.title,
@@ -54,8 +55,8 @@ def book_data(app: Sphinx) -> dict[str, Any]:
                 ],
             }
             for chapter in book.chapters
-        ],
-        "works": [
+        ),
+        "works": (
             {
                 "key": key,
                 "label": work.cite_label,
@@ -65,8 +66,8 @@ def book_data(app: Sphinx) -> dict[str, Any]:
                 "chapters": list(chapters_of.get(key, ())),
             }
             for key, work in sorted(works.items())
-        ],
-        "citations": [
+        ),
+        "citations": (
             {
                 "docname": docname,
                 "line": record.line,
@@ -82,7 +83,7 @@ def book_data(app: Sphinx) -> dict[str, Any]:
             }
             for docname in sorted(domain.citations)
             for record in domain.citations[docname]
-        ],
+        ),
     }
 
 
@@ -90,15 +91,11 @@ def write_citations_json(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: write ``citations.json`` unless the build failed."""
     if exception is not None or app.builder.name in {"sourcecheck", "linkcheck"}:
         return
-    write_atomically(Path(app.outdir) / FILENAME, dumps(book_data(app)))
+    write_atomically(Path(app.outdir) / FILENAME, json_lines(book_data(app)))
 
 
-def dumps(data: dict[str, list[Any]]) -> str:
+def dumps(data: Mapping[str, Iterable[Any]]) -> str:
     """JSON with sorted keys and one record per line.
-
-    Diffs stay readable (a changed citation is a changed line) and the C
-    encoder does the work: ``json.dumps(indent=…)`` would fall back to the
-    pure-Python one, several times slower on a long book.
 
     >>> print(dumps({"b": [{"y": 1, "x": None}], "a": []}))
     {
@@ -109,11 +106,24 @@ def dumps(data: dict[str, list[Any]]) -> str:
     }
     <BLANKLINE>
     """
-    sections = []
-    for name in sorted(data):
-        records = [
-            "    " + json.dumps(record, sort_keys=True, ensure_ascii=False) for record in data[name]
-        ]
-        body = "[\n" + ",\n".join(records) + "\n  ]" if records else "[]"
-        sections.append(f"  {json.dumps(name)}: {body}")
-    return "{\n" + ",\n".join(sections) + "\n}\n"
+    return "".join(json_lines(data))
+
+
+def json_lines(data: Mapping[str, Iterable[Any]]) -> Iterator[str]:
+    """:func:`dumps`, line by line, each record encoded as it comes.
+
+    Diffs stay readable (a changed citation is a changed line) and the C
+    encoder does the work: ``json.dumps(indent=…)`` would fall back to the
+    pure-Python one, several times slower on a long book.
+    """
+    yield "{"
+    for position, name in enumerate(sorted(data)):
+        yield f"{',' if position else ''}\n  {json.dumps(name)}: ["
+        empty = True
+        for record in data[name]:
+            yield f"{'' if empty else ','}\n    " + json.dumps(
+                record, sort_keys=True, ensure_ascii=False
+            )
+            empty = False
+        yield "]" if empty else "\n  ]"
+    yield "\n}\n"

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
+from sphinx_ext._book import ItemRecord
+from sphinx_ext._resolver import Status
 from sphinx_ext.domain import get_domain
-from sphinx_ext.nodes import source_citation, source_item
+from sphinx_ext.nodes import source_citation
 
 if TYPE_CHECKING:
     from sphinxcontrib.bibtex.domain import BibtexDomain
@@ -48,20 +49,20 @@ class AdoptCiteRoles(SphinxPostTransform):
             if not keys or any(k in listed for k in keys) or not all(k in works for k in keys):
                 continue
             docname = node.get("refdoc", "")
-            citation = source_citation("", classes=["source-citation"], docname=docname)
-            citation += nodes.Text("[Source: ")
-            for position, target in enumerate(targets):
-                if position:
-                    citation += nodes.Text("; ")
-                shown = works[target.key].cite_label
-                if target.post:
-                    shown += f", {target.post}"
-                item = source_item(
-                    "", nodes.Text(shown), key=target.key, status="resolved", docname=docname
+            # The id the domain recorded for this citation: the entry's back-link target.
+            node_id = node["ids"][0] if node.get("ids") else ""
+            items = tuple(
+                ItemRecord(
+                    target.key,
+                    target.post or None,
+                    Status.RESOLVED.value,
+                    target.key,
+                    node_id if position == 0 else "",
                 )
-                # The id the domain recorded for this citation: the entry's back-link target.
-                item["ids"] = list(node["ids"]) if position == 0 else []
-                citation += item
-            citation += nodes.Text("]")
+                for position, target in enumerate(targets)
+            )
+            citation = source_citation(
+                "", classes=["source-citation"], docname=docname, items=items
+            )
             # Not replace_self(): it would copy the ids onto the group as well.
             node.parent.replace(node, citation)

@@ -16,13 +16,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+import pybtex.plugin
 from docutils import nodes
 from sphinx.domains import Domain
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from sphinx_ext import bibliography
-from sphinx_ext._book import Book, CitationRecord, ItemRecord, NoteRecord, build_book
-from sphinx_ext._formatting import format_entry
+from sphinx_ext._book import (
+    MALFORMED,
+    Book,
+    CitationRecord,
+    ItemRecord,
+    NoteRecord,
+    build_book,
+)
+from sphinx_ext._formatting import format_entry, plain_text
 from sphinx_ext._resolver import LabelIndex, Status
 from sphinx_ext._works import Work, build_works
 from sphinx_ext.chapters import find_chapters
@@ -30,7 +38,6 @@ from sphinx_ext.nodes import (
     chapter_references,
     citation_frequency,
     source_citation,
-    source_item,
     source_note,
     works_cited,
 )
@@ -48,6 +55,8 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 __all__ = ["CitationsDomain", "get_domain"]
+
+_DOCUTILS = pybtex.plugin.find_plugin("pybtex.backends", "docutils")()
 
 #: Placements recorded per document.
 WORKS_CITED = "works-cited"
@@ -74,6 +83,9 @@ class CitationsDomain(Domain):
         self._works: dict[str, Work] = {}
         self._index: LabelIndex | None = None
         self._formatted: dict[str, Text] = {}
+        self._plain: dict[str, str] = {}
+        #: ``(builder name, key)`` → the entry as that builder writes it.
+        self.entry_markup: dict[tuple[str, str], str] = {}
         self._book: Book | None = None
         self._touched: set[str] = set()
 
@@ -150,6 +162,8 @@ class CitationsDomain(Domain):
         self._works = build_works(entries)
         self._index = LabelIndex(self._works)
         self._formatted = {}
+        self._plain = {}
+        self.entry_markup = {}
 
     @property
     def works(self) -> dict[str, Work]:
@@ -172,6 +186,18 @@ class CitationsDomain(Domain):
         if found is None:
             entry = self._entries[key]
             found = self._formatted[key] = format_entry(self.works[key], entry)
+        return found
+
+    def entry_nodes(self, key: str) -> list[nodes.Node]:
+        """The entry of *key* as new docutils nodes (emphasis, links, text)."""
+        rendered: list[nodes.Node] = self.formatted(key).render(_DOCUTILS)
+        return rendered
+
+    def entry_text(self, key: str) -> str:
+        """The entry of *key* as plain text, once per build."""
+        found = self._plain.get(key)
+        if found is None:
+            found = self._plain[key] = plain_text(self.formatted(key))
         return found
 
     # -- the book, once per build ---------------------------------------------
@@ -216,17 +242,11 @@ def _collected(node: nodes.Node) -> bool:
 
 
 def _items_of(citation: source_citation) -> tuple[ItemRecord, ...]:
-    return tuple(
-        ItemRecord(
-            item.get("key"),
-            item.get("locator"),
-            item["status"],
-            item["written"],
-            item["ids"][0] if item["ids"] else "",
-        )
-        for item in citation.findall(source_item)
-        if item["status"] != "malformed"
-    )
+    items: tuple[ItemRecord, ...] = citation.get("items", ())
+    if any(item.status == MALFORMED for item in items):
+        return tuple(item for item in items if item.status != MALFORMED)
+    # The node's own tuple: shared, not copied, by the node and the domain.
+    return items
 
 
 def _cite_role_record(node: nodes.Element, known: dict[str, Work]) -> CitationRecord:

@@ -1,16 +1,24 @@
 """The doctree nodes of the extension.
 
-Read time produces :class:`source_citation` groups holding one
-:class:`source_item` per cited work, and placeholders for the lists and tables
-that depend on the whole book. At write time the placeholders are replaced
-(see :mod:`sphinx_ext.resolution`), so only the first four node types ever
-reach a writer; :mod:`sphinx_ext.rendering` has their visitors.
+Read time produces a :class:`source_citation` per citation and placeholders
+for the lists and tables that depend on the whole book. At write time (see
+:mod:`sphinx_ext.resolution`) the placeholders are replaced and each
+citation gets one :class:`source_item` per cited work, so no placeholder
+(:data:`PLACEHOLDERS`) ever reaches a writer; :mod:`sphinx_ext.rendering` has
+the visitors of the others.
 
-A citation after resolution::
+Between reading and writing Sphinx keeps every doctree in memory, so a
+citation is then one childless node holding its ``items`` (a tuple of
+:class:`~sphinx_ext._book.ItemRecord`, the very tuple the domain records)::
 
-    <source_citation docname="ch1">
+    <source_citation docname="ch1" line="12" items="(ItemRecord(key='kwon2023', …),)">
+
+Copies made before writing (a contents entry, a page title) show nothing of
+it. When written::
+
+    <source_citation docname="ch1" classes="source-citation">
         [Source:␣
-        <source_item key="kwon2023" ids="src-3" docname="ch1" locator="p. 5">
+        <source_item key="kwon2023" ids="src-3">
             <reference refuri="ch1.html#ref-kwon2023" internal="True">
                 Kwon et al., 2023, p. 5
         ]
@@ -23,6 +31,7 @@ from docutils import nodes
 __all__ = [
     "chapter_references",
     "citation_frequency",
+    "formatted_entry",
     "reference_entry",
     "references_list",
     "references_title",
@@ -35,11 +44,27 @@ __all__ = [
 
 
 class source_citation(nodes.inline):  # noqa: N801 - docutils names nodes in lowercase
-    """A whole ``[Source: …]`` group: its text, and the items in it."""
+    """A whole ``[Source: …]``: ``items``, then (when written) its text and items."""
+
+    # Sphinx keeps every doctree in memory until it is written: until then a
+    # citation goes without the empty lists it has no use for (copies made
+    # meanwhile get them back from Element.__init__).
+    _UNUSED_UNTIL_WRITTEN = ("ids", "names", "dupnames")
+
+    def shed_unused_attributes(self) -> None:
+        """Drop the empty list attributes that only a written citation uses."""
+        for name in self._UNUSED_UNTIL_WRITTEN:
+            if not self.attributes.get(name, True):
+                del self.attributes[name]
+
+    def restore_unused_attributes(self) -> None:
+        """Give back what :meth:`shed_unused_attributes` dropped, before writing."""
+        for name in self._UNUSED_UNTIL_WRITTEN:
+            self.attributes.setdefault(name, [])
 
 
 class source_item(nodes.inline):  # noqa: N801
-    """One cited work: ``key`` (absent when unresolved), ``locator``, ``status``."""
+    """One cited work, made at write time: ``key`` (absent when unresolved)."""
 
 
 class references_title(nodes.title):  # noqa: N801
@@ -52,6 +77,15 @@ class references_list(nodes.enumerated_list):  # noqa: N801
 
 class reference_entry(nodes.list_item):  # noqa: N801
     """One entry of a references list, target of the chapter's citations."""
+
+
+class formatted_entry(nodes.inline):  # noqa: N801
+    """A work's formatted entry (``key``); its child is the plain text.
+
+    Each builder renders the pybtex-formatted entry itself, once per build
+    (:mod:`sphinx_ext.rendering.entries`): the text is there for search and
+    ``astext()``.
+    """
 
 
 class chapter_references(nodes.General, nodes.Element):  # noqa: N801

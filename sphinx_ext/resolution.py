@@ -5,15 +5,15 @@ doctree about to be written (for LaTeX, on the whole assembled book; each
 node carries the ``docname`` it was read from). It reads the
 :class:`~sphinx_ext._book.Book` computed once for the build and
 
-* turns each resolved ``source_item`` into a link to its entry in the
-  References of the chapter it stands in (outside chapters: to the Works
-  Cited, when the book has one);
+* expands each ``source_citation`` into its text and one ``source_item`` per
+  work, a link to the work's entry in the References of the chapter it
+  stands in (outside chapters: to the Works Cited, when the book has one);
 * replaces ``chapter_references`` by the chapter's numbered list (with links
   back to each place citing an entry), or removes it;
 * replaces ``citation_frequency`` and ``works_cited`` by their table and lists.
 
-Entries are formatted by pybtex (:mod:`sphinx_ext._formatting`) and rendered
-to docutils nodes, so each builder escapes bibliography text its own way.
+Entries are formatted by pybtex (:mod:`sphinx_ext._formatting`); each builder
+renders them its own way, once per work (:mod:`sphinx_ext.rendering.entries`).
 """
 
 from __future__ import annotations
@@ -21,20 +21,21 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-import pybtex.plugin
 from docutils import nodes
 from sphinx.errors import NoUri
 
-from sphinx_ext._book import Book, ReferenceEntry, join_numbers
+from sphinx_ext._book import Book, ItemRecord, ReferenceEntry, join_numbers, shown_text
 from sphinx_ext._works import Category
 from sphinx_ext.domain import CitationsDomain, get_domain
 from sphinx_ext.nodes import (
     chapter_references,
     citation_frequency,
+    formatted_entry,
     reference_entry,
     references_list,
     references_title,
     source_backlinks,
+    source_citation,
     source_item,
     source_note,
     works_cited,
@@ -45,10 +46,15 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
-__all__ = ["fill_citations"]
+__all__ = ["fill_citations", "fill_list_when_written", "release_list"]
 
-_BACKEND = pybtex.plugin.find_plugin("pybtex.backends", "docutils")()
 _CODE = re.compile(r"`([^`]+)`")
+
+# Builders that write the resolved doctree as it is. For them a References
+# list gets its entries when written, and an entry is formatted once per
+# build (sphinx_ext.rendering). Any other builder may rework the tree before
+# writing (EPUB rewrites ids and shows link targets) and gets every node now.
+_WRITTEN_AS_RESOLVED = frozenset({"html", "dirhtml", "singlehtml", "latex"})
 
 
 def fill_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -56,8 +62,8 @@ def fill_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     renderer = _Renderer(get_domain(app.env), app.builder, docname)
     # One walk over the tree; the nodes are changed after it, not during.
     for node in list(doctree.findall(_ours)):
-        if isinstance(node, source_item):
-            renderer.link_item(node)
+        if isinstance(node, source_citation):
+            renderer.expand_citation(node)
         elif isinstance(node, source_note):
             node.parent.remove(node)
         elif isinstance(node, chapter_references):
@@ -68,9 +74,26 @@ def fill_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             node.replace_self(renderer.works_cited(node["min_chapters"]))
 
 
+def fill_list_when_written(builder: Builder, listing: nodes.Element) -> None:
+    """A writer's visit: give a list left for the writer its entries."""
+    page = listing.get("page")
+    if page is not None and not listing.children:
+        assert isinstance(listing, references_list)
+        _Renderer(get_domain(builder.env), builder, page).fill_list(listing)
+
+
+def release_list(listing: nodes.Element) -> None:
+    """A writer's departure: drop the entries it was given, now written."""
+    if listing.get("page") is not None:
+        for child in listing.children:
+            child.parent = None
+        listing.children = []
+
+
 def _ours(node: nodes.Node) -> bool:
     return isinstance(
-        node, source_item | source_note | chapter_references | citation_frequency | works_cited
+        node,
+        source_citation | source_note | chapter_references | citation_frequency | works_cited,
     )
 
 
@@ -85,37 +108,63 @@ class _Renderer:
         pages = domain.pages_of_whole_book()
         works_cited_pages = [d for d in pages if "works-cited" in domain.placements.get(d, ())]
         self.works_cited_page = works_cited_pages[0] if works_cited_pages else None
+        self._uris: dict[str, str | None] = {}
 
     # -- links -----------------------------------------------------------------
 
     def uri(self, docname: str, anchor: str = "") -> str | None:
         try:
-            uri = self.builder.get_relative_uri(self.docname, docname)
-        except NoUri:
+            uri = self._uris[docname]
+        except KeyError:
+            try:
+                uri = self.builder.get_relative_uri(self.docname, docname)
+            except NoUri:
+                uri = None
+            self._uris[docname] = uri
+        if uri is None:
             return None
         return f"{uri}#{anchor}" if anchor else uri
 
-    def link_item(self, item: source_item) -> None:
-        key = item.get("key")
-        if not key:
-            return
-        chapter_number = self.book.chapter_of.get(item["docname"])
-        anchor = self.book.anchors[key]
+    def expand_citation(self, citation: source_citation) -> None:
+        """Give the citation its final children: text, and an item per work, linked."""
+        target = self.list_page_of(citation["docname"])
+        records: tuple[ItemRecord, ...] = citation.get("items", ())
+        children: list[nodes.Node] = [nodes.Text("[Source: ")]
+        for position, record in enumerate(records):
+            if position:
+                children.append(nodes.Text("; "))
+            children.append(self.item_node(record, target))
+        children.append(nodes.Text("]"))
+        for child in citation.children:
+            child.parent = None
+        citation.children = []
+        citation.extend(children)
+        citation.restore_unused_attributes()
+
+    def list_page_of(self, docname: str) -> str | None:
+        """Where the citations of *docname* link: its chapter's list, or the Works Cited."""
+        chapter_number = self.book.chapter_of.get(docname)
         if chapter_number is not None and self.shows_list(chapter_number):
-            target = self.book.by_number[chapter_number].references_docname
-        elif self.works_cited_page is not None:
-            target = self.works_cited_page
-        else:
-            return
-        uri = self.uri(target, anchor)
+            return self.book.by_number[chapter_number].references_docname
+        return self.works_cited_page
+
+    def item_node(self, record: ItemRecord, target: str | None) -> source_item:
+        item = source_item("", ids=[record.node_id] if record.node_id else [])
+        shown = shown_text(record, self.works)
+        key = record.key
+        if key is None:
+            item["classes"].append("source-unresolved")
+            item += nodes.Text(shown)
+            return item
+        item["key"] = key
+        uri = self.uri(target, self.book.anchors[key]) if target is not None else None
         if uri is None:
-            return
-        link = nodes.reference(
-            "", "", *item.children, refuri=uri, internal=True, classes=["source-ref"]
-        )
+            item += nodes.Text(shown)
+            return item
+        link = nodes.reference("", shown, refuri=uri, internal=True, classes=["source-ref"])
         link["reftitle"] = self.works[key].title
-        item.children = []
         item += link
+        return item
 
     def shows_list(self, chapter_number: int) -> bool:
         """Whether the chapter's References appear anywhere (placed, or automatic)."""
@@ -170,8 +219,7 @@ class _Renderer:
     def references_list(
         self, chapter: int, list_docname: str, *, backlinks: bool, id_prefix: str = ""
     ) -> nodes.Element:
-        entries = self.book.references.get(chapter, [])
-        if not entries:
+        if not self.book.references.get(chapter):
             return nodes.paragraph(
                 "", "This chapter cites no sources.", classes=["source-references-empty"]
             )
@@ -184,16 +232,23 @@ class _Renderer:
             prefix="",
             suffix=".",
             classes=["source-references", "no-search"],
+            chapter=chapter,
+            backlinks=backlinks and self.config.citations_backlinks,
+            id_prefix=id_prefix,
         )
-        for entry in entries:
-            listing += self.entry(
-                entry, id_prefix, backlinks and self.config.citations_backlinks, list_docname
-            )
+        if self.builder.name in _WRITTEN_AS_RESOLVED:
+            # Made when written (fill_list_when_written), one list at a time.
+            listing["page"] = self.docname
+        else:
+            self.fill_list(listing)
         return listing
 
-    def entry(
-        self, entry: ReferenceEntry, id_prefix: str, backlinks: bool, list_docname: str
-    ) -> reference_entry:
+    def fill_list(self, listing: nodes.Element) -> None:
+        """Give a references list its entries."""
+        for entry in self.book.references[listing["chapter"]]:
+            listing += self.entry(entry, listing["id_prefix"], listing["backlinks"])
+
+    def entry(self, entry: ReferenceEntry, id_prefix: str, backlinks: bool) -> reference_entry:
         node = reference_entry(
             "", ids=[id_prefix + self.book.anchors[entry.key]], classes=["source-reference"]
         )
@@ -215,7 +270,11 @@ class _Renderer:
         return node
 
     def formatted(self, key: str, note: str | None = None) -> nodes.paragraph:
-        paragraph = nodes.paragraph("", "", *self.domain.formatted(key).render(_BACKEND))
+        if self.builder.name in _WRITTEN_AS_RESOLVED:
+            text: list[nodes.Node] = [formatted_entry("", self.domain.entry_text(key), key=key)]
+        else:
+            text = self.domain.entry_nodes(key)
+        paragraph = nodes.paragraph("", "", *text)
         if note:
             paragraph += nodes.Text(" [")
             paragraph += _note_nodes(note)

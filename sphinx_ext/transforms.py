@@ -12,21 +12,18 @@ does not place them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 
 from sphinx_ext import bibliography
+from sphinx_ext._book import MALFORMED, ItemRecord
 from sphinx_ext._parser import Citation, Item, Malformed, UnclosedCitation, find_citations
 from sphinx_ext._resolver import Resolution, Status
 from sphinx_ext.domain import get_domain
-from sphinx_ext.nodes import chapter_references, source_citation, source_item
+from sphinx_ext.nodes import chapter_references, source_citation
 from sphinx_ext.warnings_ import Subtype, warn
-
-if TYPE_CHECKING:
-    from sphinx_ext._works import Work
 
 __all__ = ["SourceCitations", "build_citation_node", "report_resolution"]
 
@@ -47,38 +44,15 @@ _SKIPPED = (
 def build_citation_node(
     items: tuple[Item | Malformed, ...], docname: str, line: int | None
 ) -> source_citation:
-    """A ``source_citation`` with one ``source_item`` per item, unresolved yet."""
-    citation = source_citation("", classes=["source-citation"], docname=docname, line=line)
-    citation += nodes.Text("[Source: ")
-    for position, item in enumerate(items):
-        if position:
-            citation += nodes.Text("; ")
-        if isinstance(item, Malformed):
-            node = source_item(
-                "",
-                nodes.Text(item.text),
-                status="malformed",
-                problem=item.problem.value,
-                message=item.message,
-                written=item.text,
-                docname=docname,
-            )
-        else:
-            node = source_item(
-                "",
-                nodes.Text(item.text),
-                status="pending",
-                written=item.text,
-                docname=docname,
-                refkey=item.key,
-                name=item.name,
-                year=item.year,
-                letter=item.letter,
-                locator=item.locator,
-            )
-        citation += node
-    citation += nodes.Text("]")
+    """A ``source_citation`` of the parsed *items*, resolved by :class:`SourceCitations`.
+
+    It has no children until written (:mod:`sphinx_ext.resolution`).
+    """
+    citation = source_citation(
+        "", classes=["source-citation"], docname=docname, line=line, parsed=items
+    )
     citation.line = line
+    citation.shed_unused_attributes()
     return citation
 
 
@@ -92,14 +66,14 @@ class SourceCitations(SphinxTransform):
         docname = self.env.docname
         for parent in list(_text_parents(self.document)):
             _replace_in(parent, docname)
-        items = list(self.document.findall(source_item))
-        if items:
+        citations = list(self.document.findall(source_citation))
+        if citations:
             for path in bibliography.bib_paths(self.env.srcdir, self.config):
                 self.env.note_dependency(path)
             domain = get_domain(self.env)
-            for number, item in enumerate(items, start=1):
-                item["ids"] = [f"src-{number}"]
-                _resolve(item, domain.index.resolve, domain.works)
+            resolver = _Resolver(domain.index.resolve)
+            for citation in citations:
+                resolver.resolve_citation(citation)
         if self.config.citations_auto_references:
             _mark_auto_references(self.document, docname)
 
@@ -168,44 +142,35 @@ def _replace_in(parent: nodes.Element, docname: str) -> None:
         index += len(replacement)
 
 
-def _resolve(
-    item: source_item,
-    resolve: Callable[[Item], Resolution],
-    works: dict[str, Work],
-) -> None:
-    location = (item["docname"], _line_of(item))
-    if item["status"] == "malformed":
-        warn(
-            "malformed citation: %s",
-            item["message"],
-            subtype=Subtype(item["problem"]),
-            location=location,
-        )
-        item["classes"].append("source-unresolved")
-        return
-    parsed = Item(
-        text=item["written"],
-        name=item.get("name"),
-        year=item.get("year"),
-        letter=item.get("letter"),
-        locator=item.get("locator"),
-        key=item.get("refkey"),
-    )
-    resolution = resolve(parsed)
-    item["status"] = resolution.status.value
-    # Parsed once, no longer needed: every doctree stays in memory until written.
-    for attribute in ("refkey", "name", "year", "letter"):
-        del item[attribute]
-    if resolution.status is Status.RESOLVED:
-        assert resolution.key is not None
-        item["key"] = resolution.key
-        work = works[resolution.key]
-        shown = work.cite_label + (f", {parsed.locator}" if parsed.locator else "")
-        item.children = []
-        item += nodes.Text(shown)
-        return
-    item["classes"].append("source-unresolved")
-    report_resolution(item["written"], resolution, location)
+class _Resolver:
+    """Resolves the items of one document's citations, numbering them in order."""
+
+    def __init__(self, resolve: Callable[[Item], Resolution]) -> None:
+        self.resolve = resolve
+        self.count = 0
+
+    def resolve_citation(self, citation: source_citation) -> None:
+        """Replace the parsed items by item records, warning about the unresolved."""
+        location = (citation["docname"], _line_of(citation))
+        records = tuple(self.record(item, location) for item in citation["parsed"])
+        del citation["parsed"]
+        citation["items"] = records
+
+    def record(self, item: Item | Malformed, location: tuple[str | None, int | None]) -> ItemRecord:
+        self.count += 1
+        node_id = f"src-{self.count}"
+        if isinstance(item, Malformed):
+            warn(
+                "malformed citation: %s",
+                item.message,
+                subtype=Subtype(item.problem.value),
+                location=location,
+            )
+            return ItemRecord(None, None, MALFORMED, item.text, node_id)
+        resolution = self.resolve(item)
+        if resolution.status is not Status.RESOLVED:
+            report_resolution(item.text, resolution, location)
+        return ItemRecord(resolution.key, item.locator, resolution.status.value, item.text, node_id)
 
 
 def report_resolution(

@@ -73,15 +73,18 @@ def test_every_kind_of_place_links_to_the_chapters_list(built: SphinxTestApp) ->
     assert [i["href"] for i in citation_items(part)] == ["ch2.xhtml#ref-acme2024specials"]
 
 
-def test_contents_copy_titles_without_their_ids(built: SphinxTestApp) -> None:
+def test_contents_leave_a_titles_citation_to_the_section(built: SphinxTestApp) -> None:
+    # A contents entry is a link to the section already; the citation, its
+    # links and its ids stay in the section's own heading.
     index = read(built.outdir, "index.xhtml")
-    (copy,) = citation_items(index)
-    assert copy == {
-        "id": "",
-        "text": "Zeta Research Laboratories International, 2023",
-        "href": "",
-        "class": "source-item",
-    }
+    assert citation_items(index) == []
+    assert "source-citation" not in index
+    assert ">1.1. Results of Zeta </a>" in index
+    chapter = read(built.outdir, "ch1.xhtml")
+    heading = chapter[chapter.index("<h2>") : chapter.index("</h2>")]
+    assert [item["text"] for item in citation_items(heading)] == [
+        "Zeta Research Laboratories International, 2023"
+    ]
 
 
 def test_metadata_comes_from_conf(built: SphinxTestApp) -> None:

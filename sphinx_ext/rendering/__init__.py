@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx_ext.nodes import (
     PLACEHOLDERS,
+    formatted_entry,
     reference_entry,
     references_list,
     references_title,
@@ -24,7 +25,7 @@ from sphinx_ext.nodes import (
     source_citation,
     source_item,
 )
-from sphinx_ext.rendering import epub, generic, html, latex, man, texinfo, text
+from sphinx_ext.rendering import entries, epub, generic, html, latex, man, texinfo, text
 
 if TYPE_CHECKING:
     from docutils.nodes import Element
@@ -62,6 +63,7 @@ def register_nodes(app: Sphinx) -> None:
     _for_all(app, source_item, html.ITEM, latex.ITEM, generic.PASS)
     _for_all(app, references_list, html.LIST, latex.LIST, generic.LIST)
     _for_all(app, reference_entry, html.ENTRY, latex.ENTRY, generic.ENTRY)
+    _for_all(app, formatted_entry, entries.REUSED, entries.REUSED, entries.EXPANDED)
     _for_all(
         app,
         references_title,

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
+from sphinx_ext.resolution import fill_list_when_written, release_list
+
 if TYPE_CHECKING:
     from sphinx.writers.html5 import HTML5Translator
 
@@ -18,6 +20,10 @@ __all__ = ["BACKLINKS", "CITATION", "ENTRY", "ITEM", "LIST", "TITLE"]
 
 
 def _visit_citation(self: HTML5Translator, node: nodes.Element) -> None:
+    if not node.children:
+        # A contents entry's or a page title's copy of a section title: the
+        # citation stays with the section.
+        raise nodes.SkipNode
     self.body.append(self.starttag(node, "span", ""))
 
 
@@ -44,11 +50,13 @@ def _depart_span(self: HTML5Translator, node: nodes.Element) -> None:
 
 
 def _visit_list(self: HTML5Translator, node: nodes.enumerated_list) -> None:
+    fill_list_when_written(self.builder, node)
     self.visit_enumerated_list(node)
 
 
 def _depart_list(self: HTML5Translator, node: nodes.enumerated_list) -> None:
     self.depart_enumerated_list(node)
+    release_list(node)
 
 
 def _visit_entry(self: HTML5Translator, node: nodes.list_item) -> None:

@@ -30,6 +30,7 @@ from docutils import nodes
 from sphinx import addnodes
 
 from sphinx_ext.domain import get_domain
+from sphinx_ext.resolution import fill_list_when_written, release_list
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -178,11 +179,13 @@ def _depart_section_title(self: LaTeXTranslator, node: nodes.Element) -> None:
 
 
 def _visit_list(self: LaTeXTranslator, node: nodes.Element) -> None:
+    fill_list_when_written(self.builder, node)
     self.visit_enumerated_list(node)
 
 
 def _depart_list(self: LaTeXTranslator, node: nodes.Element) -> None:
     self.depart_enumerated_list(node)
+    release_list(node)
 
 
 def _visit_entry(self: LaTeXTranslator, node: nodes.Element) -> None:

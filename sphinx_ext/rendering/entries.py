@@ -1,0 +1,56 @@
+"""Reference entries: rendered once per build and builder, then reused.
+
+A work's entry reads the same in every list that shows it: the References of
+each chapter citing it and, twice, the Works Cited. For the builders that
+write the resolved doctree as it is (HTML, LaTeX) the lists hold a
+:class:`~sphinx_ext.nodes.formatted_entry` with the entry's plain text (what
+search and ``astext()`` see). Their visitors render the pybtex-formatted entry
+through the page's own translator the first time they meet a work, so each
+format escapes it its own way, and write the same markup for every later
+occurrence: a long book's Works Cited costs a string per entry, not a tree of
+nodes per entry. A writer without ``body`` gets the formatted nodes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+
+from sphinx_ext.domain import get_domain
+
+__all__ = ["EXPANDED", "REUSED"]
+
+
+def _visit_reused(self: Any, node: nodes.Element) -> None:
+    domain = get_domain(self.builder.env)
+    cache_key = (self.builder.name, node["key"])
+    markup = domain.entry_markup.get(cache_key)
+    if markup is None:
+        # A paragraph, as in the list: some visitors look at the parent.
+        holder = nodes.paragraph("", "", *domain.entry_nodes(node["key"]))
+        start = len(self.body)
+        for child in holder.children:
+            child.walkabout(self)
+        markup = domain.entry_markup[cache_key] = "".join(self.body[start:])
+        del self.body[start:]
+    self.body.append(markup)
+    raise nodes.SkipNode
+
+
+def _visit_expanded(self: Any, node: nodes.Element) -> None:
+    # The children are walked after this visit: swap the text for the nodes.
+    for child in node.children:
+        child.parent = None
+    node.children = []
+    node.extend(get_domain(self.builder.env).entry_nodes(node["key"]))
+
+
+def _depart(self: Any, node: nodes.Element) -> None:
+    pass
+
+
+#: Writers that collect their output in ``self.body`` (HTML, LaTeX).
+REUSED = (_visit_reused, None)
+#: Any other writer.
+EXPANDED = (_visit_expanded, _depart)
