@@ -20,7 +20,7 @@ identifier or DOI as a link.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pybtex.plugin
 from pybtex.richtext import HRef, Tag, Text
@@ -60,42 +60,42 @@ def format_names(work: Work, entry: Entry) -> Text:
 def format_entry(work: Work, entry: Entry) -> Text:
     """The whole entry, as every list shows it (a chapter's note is added by the list)."""
     fields = entry.fields
-    parts: list[Text] = [
-        Text(Tag("strong", format_names(work, entry)), f" ({work.year}{work.letter}).")
-    ]
+    # One flat list of parts, made into rich text once: pybtex merges and
+    # checks the parts of every Text it makes, nested ones included.
+    parts: list[Any] = [Tag("strong", format_names(work, entry)), f" ({work.year}{work.letter})."]
     title = _latex("title", fields)
     if work.entry_type in _BOOK_TYPES:
         if title:
-            parts.append(Text(Tag("em", title, ".")))
+            parts += [" ", Tag("em", title, ".")]
         publisher = _latex("publisher", fields)
         if publisher:
-            parts.append(Text(publisher, "."))
+            parts += [" ", publisher, "."]
     else:
         if title:
             # Typographic quotes, as smartquotes gives the rest of the book.
-            parts.append(Text("“", title, ".”"))
+            parts += [" “", title, ".”"]
         venue = _latex("booktitle", fields) or _latex("journal", fields)
         if venue:
-            parts.append(Text(Tag("em", venue), "."))
+            parts += [" ", Tag("em", venue), "."]
         howpublished = _latex("howpublished", fields)
         if howpublished and not fields.get("url"):
-            parts.append(Text(howpublished, "."))
+            parts += [" ", howpublished, "."]
     eprint = fields.get("eprint", "").strip()
     if eprint:
         prefix = fields.get("archiveprefix", "arXiv").strip() or "arXiv"
         target = f"https://arxiv.org/abs/{eprint}" if prefix.lower() == "arxiv" else None
-        text = Text(f"{prefix}:{eprint}")
-        parts.append(Text(HRef(target, text)) if target else text)
+        shown = f"{prefix}:{eprint}"
+        parts += [" ", HRef(target, shown) if target else shown]
     doi = fields.get("doi", "").strip()
     if doi:
-        parts.append(Text(HRef(f"https://doi.org/{doi}", Text(f"doi:{doi}"))))
+        parts += [" ", HRef(f"https://doi.org/{doi}", f"doi:{doi}")]
     url = fields.get("url", "").strip()
     if url:
-        parts.append(Text(HRef(url, Text(url))))
+        parts += [" ", HRef(url, url)]
     bib_note = _latex("note", fields)
     if bib_note:
-        parts.append(Text(bib_note, "."))
-    return Text(*_joined(parts, " "))
+        parts += [" ", bib_note, "."]
+    return Text(*parts)
 
 
 def _person(person: Person) -> str:

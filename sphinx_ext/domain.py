@@ -159,8 +159,9 @@ class CitationsDomain(Domain):
         """Build the works, the label index and the entry cache from the bibliography."""
         entries = bibliography.bibdata(self.env).data.entries
         self._entries = entries
-        self._works = build_works(entries)
-        self._index = LabelIndex(self._works)
+        with bibliography.collector_paused():
+            self._works = build_works(entries)
+            self._index = LabelIndex(self._works)
         self._formatted = {}
         self._plain = {}
         self.entry_markup = {}

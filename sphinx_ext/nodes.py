@@ -47,9 +47,14 @@ class source_citation(nodes.inline):  # noqa: N801 - docutils names nodes in low
     """A whole ``[Source: …]``: ``items``, then (when written) its text and items."""
 
     # Sphinx keeps every doctree in memory until it is written: until then a
-    # citation goes without the empty lists it has no use for (copies made
-    # meanwhile get them back from Element.__init__).
+    # citation goes without the empty lists it has no use for. Copies (a
+    # contents entry's, a page title's) are whole nodes.
     _UNUSED_UNTIL_WRITTEN = ("ids", "names", "dupnames")
+
+    def copy(self) -> source_citation:
+        duplicate = super().copy()
+        duplicate.restore_unused_attributes()
+        return duplicate
 
     def shed_unused_attributes(self) -> None:
         """Drop the empty list attributes that only a written citation uses."""

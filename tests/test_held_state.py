@@ -1,0 +1,80 @@
+"""What the extension keeps alive between reading and writing, and for how long.
+
+Sphinx keeps every doctree in memory from reading until it is written, so what
+a citation costs there is paid for every citation of the book at once.
+"""
+
+from __future__ import annotations
+
+import gc
+from io import StringIO
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.testing.util import SphinxTestApp
+
+from sphinx_ext._book import MALFORMED
+from sphinx_ext.domain import get_domain
+from sphinx_ext.nodes import source_citation, source_item
+from tests.conftest import build_app, copy_root
+from tests.html_helpers import citation_items, read
+
+
+def test_a_read_citation_is_one_childless_node_holding_the_domains_records(
+    tmp_path: Path,
+) -> None:
+    app = build_app(copy_root("chapters", tmp_path))
+    domain = get_domain(app.env)
+    for docname, records in sorted(domain.citations.items()):
+        # The doctree as read (the pickle): no items, no text, no empty lists yet.
+        doctree = app.env.get_doctree(docname)
+        assert not list(doctree.findall(source_item))
+        citations = list(doctree.findall(source_citation))
+        assert citations, docname
+        for citation in citations:
+            assert citation.children == []
+            assert "ids" not in citation.attributes
+        held = [
+            tuple(item for item in citation["items"] if item.status != MALFORMED)
+            for citation in citations
+        ]
+        assert held == [record.items for record in records], docname
+    # Written, each one has its text and an item per work.
+    page = read(app.outdir, "ch1.html")
+    assert [item["text"] for item in citation_items(page)][:2] == ["Alpha, 2020", "Beta, 2021"]
+
+
+def test_a_copy_made_before_writing_is_a_whole_node(tmp_path: Path) -> None:
+    app = build_app(copy_root("chapters", tmp_path))
+    citation = next(app.env.get_doctree("ch1").findall(source_citation))
+    copy = citation.deepcopy()
+    assert copy["ids"] == [] and copy["names"] == []
+    assert copy["items"] == citation["items"]
+    assert isinstance(copy, nodes.Element)
+
+
+def test_the_bibliography_is_out_of_the_collectors_walks_only_while_building(
+    tmp_path: Path,
+) -> None:
+    frozen_while_reading: list[int] = []
+
+    def note_freeze(app: object, doctree: nodes.document) -> None:
+        frozen_while_reading.append(gc.get_freeze_count())
+
+    app = SphinxTestApp(
+        "html",
+        srcdir=copy_root("chapters", tmp_path),
+        status=StringIO(),
+        warning=StringIO(),
+        freshenv=True,
+    )
+    try:
+        app.connect("doctree-read", note_freeze)
+        assert gc.get_freeze_count() == 0
+        app.build()
+    finally:
+        app.cleanup()
+    assert frozen_while_reading and min(frozen_while_reading) > 0
+    # Released when the build ends: a process that builds again collects as before.
+    assert gc.get_freeze_count() == 0
+    assert app.statuscode == 0
