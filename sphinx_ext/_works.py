@@ -312,14 +312,20 @@ def _is_organization(person: Person) -> bool:
     )
 
 
+# By value, in the order of the enum (iterating an enum is slow, and this runs per entry).
+_CATEGORY_OF = {category.value: category for category in Category}
+
+
 def _category(entry_type: str, fields: Mapping[str, str]) -> Category:
     explicit = fields.get("category", "").strip().lower()
-    if explicit in {category.value for category in Category}:
-        return Category(explicit)
-    keywords = {k.strip().lower() for k in re.split(r"[,;]", fields.get("keywords", ""))}
-    for category in Category:
-        if category.value in keywords:
-            return category
+    if explicit in _CATEGORY_OF:
+        return _CATEGORY_OF[explicit]
+    keywords = fields.get("keywords")
+    if keywords:
+        named = {k.strip().lower() for k in re.split(r"[,;]", keywords)}
+        for value, category in _CATEGORY_OF.items():
+            if value in named:
+                return category
     if entry_type in _BOOK_TYPES:
         return Category.BOOK
     if entry_type in _STANDARD_TYPES:

@@ -85,9 +85,20 @@ def fill_list_when_written(builder: Builder, listing: nodes.Element) -> None:
 def release_list(listing: nodes.Element) -> None:
     """A writer's departure: drop the entries it was given, now written."""
     if listing.get("page") is not None:
-        for child in listing.children:
-            child.parent = None
+        _dismantle(listing.children)
         listing.children = []
+
+
+def _dismantle(children: list[nodes.Node]) -> None:
+    # Without their parent links the nodes form no cycle, so they are freed
+    # as soon as they are dropped; otherwise they would wait, with every
+    # written page, for the garbage collector's next walk over the whole heap.
+    stack = list(children)
+    while stack:
+        node = stack.pop()
+        node.parent = None
+        if isinstance(node, nodes.Element):
+            stack.extend(node.children)
 
 
 def _ours(node: nodes.Node) -> bool:
