@@ -63,7 +63,8 @@ def register_nodes(app: Sphinx) -> None:
     _for_all(app, source_item, html.ITEM, latex.ITEM, generic.PASS)
     _for_all(app, references_list, html.LIST, latex.LIST, generic.LIST)
     _for_all(app, reference_entry, html.ENTRY, latex.ENTRY, generic.ENTRY)
-    _for_all(app, formatted_entry, entries.REUSED, entries.REUSED, entries.EXPANDED)
+    # Made for HTML and LaTeX only; elsewhere its plain text would do.
+    _for_all(app, formatted_entry, entries.REUSED, entries.REUSED, generic.PASS)
     _for_all(
         app,
         references_title,

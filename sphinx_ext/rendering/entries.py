@@ -8,7 +8,8 @@ search and ``astext()`` see). Their visitors render the pybtex-formatted entry
 through the page's own translator the first time they meet a work, so each
 format escapes it its own way, and write the same markup for every later
 occurrence: a long book's Works Cited costs a string per entry, not a tree of
-nodes per entry. A writer without ``body`` gets the formatted nodes.
+nodes per entry. Other builders get the formatted nodes instead of this node
+(:mod:`sphinx_ext.resolution`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from docutils import nodes
 
 from sphinx_ext.domain import get_domain
 
-__all__ = ["EXPANDED", "REUSED"]
+__all__ = ["REUSED"]
 
 
 def _visit_reused(self: Any, node: nodes.Element) -> None:
@@ -38,19 +39,5 @@ def _visit_reused(self: Any, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
 
-def _visit_expanded(self: Any, node: nodes.Element) -> None:
-    # The children are walked after this visit: swap the text for the nodes.
-    for child in node.children:
-        child.parent = None
-    node.children = []
-    node.extend(get_domain(self.builder.env).entry_nodes(node["key"]))
-
-
-def _depart(self: Any, node: nodes.Element) -> None:
-    pass
-
-
 #: Writers that collect their output in ``self.body`` (HTML, LaTeX).
 REUSED = (_visit_reused, None)
-#: Any other writer.
-EXPANDED = (_visit_expanded, _depart)

@@ -418,54 +418,9 @@ class _Checker:
                 method = "GET"
                 continue
             if status in _REDIRECTS:
-                if not answer.location:
-                    return self._result(
-                        url,
-                        Outcome.BROKEN,
-                        answer,
-                        redirects,
-                        attempts,
-                        "redirect without Location",
-                    )
-                try:
-                    target = urljoin(current, answer.location.strip())
-                    scheme = urlsplit(target).scheme.lower()
-                    if scheme in {"http", "https"}:
-                        if any(ch.isspace() or not ch.isprintable() for ch in target):
-                            raise ValueError(target)
-                        httpx.URL(target)
-                except (ValueError, httpx.InvalidURL):
-                    return self._result(
-                        url,
-                        Outcome.BROKEN,
-                        answer,
-                        redirects,
-                        attempts,
-                        _reason(f"redirect to a malformed URL {answer.location!r}"),
-                    )
-                redirects.append(Redirect(current, status, target))
-                if scheme not in {"http", "https"}:
-                    return self._result(
-                        url,
-                        Outcome.BROKEN,
-                        answer,
-                        redirects,
-                        attempts,
-                        _reason(f"redirect to {scheme}: URL {target} not followed"),
-                    )
-                if target in visited:
-                    return self._result(
-                        url, Outcome.BROKEN, answer, redirects, attempts, "redirect loop"
-                    )
-                if len(redirects) > settings.max_redirects:
-                    return self._result(
-                        url,
-                        Outcome.BROKEN,
-                        answer,
-                        redirects,
-                        attempts,
-                        f"more than {settings.max_redirects} redirects",
-                    )
+                target, problem = self._next_hop(current, answer, redirects, visited)
+                if problem is not None:
+                    return self._result(url, Outcome.BROKEN, answer, redirects, attempts, problem)
                 visited.add(target)
                 current = target
                 continue
@@ -504,6 +459,33 @@ class _Checker:
             redirects=tuple(redirects),
             attempts=attempts,
         )
+
+    def _next_hop(
+        self, current: str, answer: _Answer, redirects: list[Redirect], visited: set[str]
+    ) -> tuple[str, str | None]:
+        """Where a redirect of *current* leads, and why it is not followed (None: it is).
+
+        A hop to a well-formed URL is added to *redirects*, followed or not.
+        """
+        if not answer.location:
+            return "", "redirect without Location"
+        try:
+            target = urljoin(current, answer.location.strip())
+            scheme = urlsplit(target).scheme.lower()
+            if scheme in {"http", "https"}:
+                if any(ch.isspace() or not ch.isprintable() for ch in target):
+                    raise ValueError(target)
+                httpx.URL(target)
+        except (ValueError, httpx.InvalidURL):
+            return "", _reason(f"redirect to a malformed URL {answer.location!r}")
+        redirects.append(Redirect(current, answer.status, target))
+        if scheme not in {"http", "https"}:
+            return target, _reason(f"redirect to {scheme}: URL {target} not followed")
+        if target in visited:
+            return target, "redirect loop"
+        if len(redirects) > self.settings.max_redirects:
+            return target, f"more than {self.settings.max_redirects} redirects"
+        return target, None
 
     @staticmethod
     def _result(
