@@ -42,6 +42,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.bibtex")
 
     config.register_config(app)
+    app.connect("config-inited", bibliography.release_previous_build, priority=100)
     app.connect("config-inited", config.validate_config, priority=400)
     app.connect("config-inited", bibliography.check_bibfiles, priority=410)
 
@@ -68,7 +69,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("doctree-resolved", fill_citations)
     app.connect("env-check-consistency", static_checks_in_build)
     app.connect("build-finished", citations_json.write_citations_json)
-    app.connect("build-finished", bibliography.release_after_the_build, priority=900)
 
     return {
         "version": __version__,

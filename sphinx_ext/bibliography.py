@@ -37,10 +37,11 @@ __all__ = [
     "bib_paths",
     "bibdata",
     "check_bibfiles",
-    "collector_paused",
+    "hold",
     "hold_for_the_build",
     "load_bibliography",
-    "release_after_the_build",
+    "made_out_of_the_collectors_sight",
+    "release_previous_build",
 ]
 
 
@@ -76,7 +77,7 @@ def load_bibliography(app: Sphinx) -> None:
     """``builder-inited``: parse the ``.bib`` files, reporting every error."""
     domain = cast("BibtexDomain", app.env.get_domain("cite"))
     paths = bib_paths(app.confdir, app.config)
-    with pybtex.errors.capture() as errors, collector_paused():
+    with pybtex.errors.capture() as errors, made_out_of_the_collectors_sight():
         try:
             domain.data["bibdata"] = process_bibdata(
                 domain.bibdata, paths, app.config.bibtex_encoding
@@ -159,36 +160,58 @@ def _second_definition(key: str, paths: list[Path]) -> str | None:
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
-    """No garbage collection while the bibliography and its works are built.
+def made_out_of_the_collectors_sight() -> Iterator[None]:
+    """Build long-lived data with the garbage collector off, then freeze it.
 
-    They are hundreds of thousands of objects for a large file, all kept:
-    collections triggered while they are made would walk them again and
-    again, and find nothing to free.
+    The parsed bibliography and its works are hundreds of thousands of
+    objects for a large file, all kept until the build ends: collections
+    while they are made, and every later one, would walk them again and find
+    nothing to free. Frozen (see :func:`hold`), they are skipped.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        hold()
         if enabled:
             gc.enable()
 
 
-def hold_for_the_build(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """``env-before-read-docs``: keep the garbage collector off the loaded bibliography.
+_holding = False
 
-    The parsed entries and their works (some sixty objects per entry, over
-    half a million for a 10,000-entry file) live until the build ends, yet
-    every full collection while reading and writing would walk them again.
-    :func:`gc.freeze` moves everything alive now (these, the modules, the
-    configuration) out of the collector's sight, as Python's documentation
-    advises for long-lived data; :func:`release_after_the_build` moves it
-    back, so a process that builds again collects as before.
+
+def hold() -> None:
+    """Move everything alive now out of the garbage collector's walks.
+
+    :func:`gc.freeze`, as Python's documentation advises for long-lived data:
+    the loaded bibliography, its works, the modules and the configuration are
+    not walked by the collections of reading and writing, nor by the final
+    ones at interpreter exit (for a 10,000-entry file, those alone take more
+    than half a second). They stay held after the build, as long as it may
+    still be inspected, until :func:`release_previous_build` when the next
+    build starts in the same process, so a process that builds again frees
+    the previous build as before.
     """
+    global _holding
     gc.freeze()
+    _holding = True
 
 
-def release_after_the_build(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: undo :func:`hold_for_the_build`."""
-    gc.unfreeze()
+def hold_for_the_build(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: :func:`hold` what was loaded before reading."""
+    hold()
+
+
+def release_previous_build(app: Sphinx, config: Config) -> None:
+    """``config-inited``: give the previous build's held objects back to the collector.
+
+    And collect them now: this build holds what is alive once its
+    bibliography is loaded, which would otherwise include the garbage of
+    the previous one.
+    """
+    global _holding
+    if _holding:
+        gc.unfreeze()
+        _holding = False
+        gc.collect()

@@ -39,6 +39,7 @@ __all__ = [
     "source_citation",
     "source_item",
     "source_note",
+    "whole_book_listing",
     "works_cited",
 ]
 
@@ -103,6 +104,17 @@ class citation_frequency(nodes.General, nodes.Element):  # noqa: N801
 
 class works_cited(nodes.General, nodes.Element):  # noqa: N801
     """Placeholder for the whole Works Cited (``min_chapters``)."""
+
+
+class whole_book_listing(nodes.container):  # noqa: N801
+    """The Works Cited as written: a container, whose HTML keeps to Latin-1.
+
+    A long book's Works Cited is the largest page by far, and Sphinx holds its
+    text several times over while writing it. Python stores a string at one
+    byte per character only while every character is Latin-1: a single curly
+    quote would double them all. So in HTML (:mod:`sphinx_ext.rendering.html`)
+    the characters beyond are written as character references.
+    """
 
 
 class source_note(nodes.Invisible, nodes.Element):  # noqa: N801

@@ -38,6 +38,7 @@ from sphinx_ext.nodes import (
     source_citation,
     source_item,
     source_note,
+    whole_book_listing,
     works_cited,
 )
 from sphinx_ext.warnings_ import Subtype, warn
@@ -344,7 +345,7 @@ class _Renderer:
         return out
 
     def works_cited(self, min_chapters: int) -> nodes.Element:
-        container = nodes.container("", classes=["works-cited"])
+        container = whole_book_listing("", classes=["works-cited"])
         frequent = _section("works-cited-frequent", "Frequently Cited Works")
         frequent += nodes.paragraph("", f"Works referenced in {min_chapters} or more chapters.")
         frequent += self.frequency_table(min_chapters)

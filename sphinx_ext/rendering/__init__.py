@@ -24,6 +24,7 @@ from sphinx_ext.nodes import (
     source_backlinks,
     source_citation,
     source_item,
+    whole_book_listing,
 )
 from sphinx_ext.rendering import entries, epub, generic, html, latex, man, texinfo, text
 
@@ -75,6 +76,15 @@ def register_nodes(app: Sphinx) -> None:
         texinfo=texinfo.TITLE,
     )
     _for_all(app, source_backlinks, html.BACKLINKS, latex.BACKLINKS, generic.SKIP)
+    # Other translators write it as the container it is (they look up
+    # visitors along the node's bases).
+    app.add_node(
+        whole_book_listing,
+        override=False,
+        html=html.WHOLE_BOOK,
+        epub=html.WHOLE_BOOK,
+        singlehtml=html.WHOLE_BOOK,
+    )
     for placeholder in PLACEHOLDERS:
         # Replaced at write time; a builder that skips that step shows nothing.
         _for_all(app, placeholder, generic.SKIP, generic.SKIP, generic.SKIP)

@@ -19,6 +19,7 @@ from typing import Any
 from docutils import nodes
 
 from sphinx_ext.domain import get_domain
+from sphinx_ext.rendering.html import in_latin1
 
 __all__ = ["REUSED"]
 
@@ -33,7 +34,11 @@ def _visit_reused(self: Any, node: nodes.Element) -> None:
         start = len(self.body)
         for child in holder.children:
             child.walkabout(self)
-        markup = domain.entry_markup[cache_key] = "".join(self.body[start:])
+        markup = "".join(self.body[start:])
+        if self.builder.format == "html":
+            # Most entries have curly quotes: see whole_book_listing.
+            markup = in_latin1(markup)
+        domain.entry_markup[cache_key] = markup
         del self.body[start:]
     self.body.append(markup)
     raise nodes.SkipNode

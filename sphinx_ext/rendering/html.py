@@ -16,7 +16,7 @@ from sphinx_ext.resolution import fill_list_when_written, release_list
 if TYPE_CHECKING:
     from sphinx.writers.html5 import HTML5Translator
 
-__all__ = ["BACKLINKS", "CITATION", "ENTRY", "ITEM", "LIST", "TITLE"]
+__all__ = ["BACKLINKS", "CITATION", "ENTRY", "ITEM", "LIST", "TITLE", "WHOLE_BOOK", "in_latin1"]
 
 
 def _visit_citation(self: HTML5Translator, node: nodes.Element) -> None:
@@ -87,9 +87,40 @@ def _depart_title(self: HTML5Translator, node: nodes.title) -> None:
     self.depart_title(node)
 
 
+def in_latin1(markup: str) -> str:
+    """*markup* with every character beyond Latin-1 as a character reference.
+
+    The same HTML, but a string Python keeps at one byte per character.
+
+    >>> in_latin1("“Zoë” – Łódź")
+    '&#8220;Zoë&#8221; &#8211; &#321;ód&#378;'
+    """
+    if markup.isascii():
+        return markup
+    try:
+        markup.encode("latin-1")
+    except UnicodeEncodeError:
+        return markup.encode("latin-1", "xmlcharrefreplace").decode("latin-1")
+    return markup
+
+
+def _visit_whole_book(self: HTML5Translator, node: nodes.container) -> None:
+    self.visit_container(node)
+    node["first_fragment"] = len(self.body)
+
+
+def _depart_whole_book(self: HTML5Translator, node: nodes.container) -> None:
+    # The entries come in Latin-1 already (rendering.entries); what is left is
+    # headings, table cells and the like, a few fragments each.
+    first = node.attributes.pop("first_fragment")
+    self.body[first:] = [in_latin1(fragment) for fragment in self.body[first:]]
+    self.depart_container(node)
+
+
 CITATION = (_visit_citation, _depart_span)
 ITEM = (_visit_item, _depart_span)
 LIST = (_visit_list, _depart_list)
 ENTRY = (_visit_entry, _depart_entry)
 BACKLINKS = (_visit_backlinks, _depart_span)
 TITLE = (_visit_title, _depart_title)
+WHOLE_BOOK = (_visit_whole_book, _depart_whole_book)
