@@ -16,8 +16,13 @@ the runner generates the same synthetic book in three variants (see
 6. ``bibtex``: sphinxcontrib-bibtex's per-chapter recipe, under a time
    limit; once a size exceeds it, bigger sizes are skipped.
 
-Then one build of the smallest book with a large bibliography (``--big-bib``
-entries, same text) shows what loading and resolving it adds.
+Then the smallest book with a large bibliography (``--big-bib`` entries, same
+text) shows what loading and resolving it adds.
+
+Steps 1, 2, 4 and 5 and the large-bibliography build are repeated
+(``--repeat``, 3 by default), each from scratch and interleaved (floor, ext,
+floor, ext, …) so that a slow spell of the machine hits both sides; the
+tables show the median build (wall time and peak memory), the JSON every one.
 
 Nothing is normalised before comparing outputs: the only thing Sphinx itself
 makes differ between two builds of the same sources is nothing we compare
@@ -28,6 +33,7 @@ Usage, from the repository root::
     python -m benchmarks.run                      # 50,100,200 chapters + 10k bib
     python -m benchmarks.run --quick              # small sizes, about a minute
     python -m benchmarks.run --sizes 50,100 --bibtex-timeout 120 --big-bib 0
+    python -m benchmarks.run --repeat 1           # one build each, faster, noisier
 
 It prints a table and writes ``benchmarks/results/latest.json`` (and
 ``latest.md``, the same table as Markdown).  Exit status: 0 when every
@@ -81,11 +87,41 @@ class BuildResult:
     timed_out: bool = False
     warnings: int = 0
     first_warnings: list[str] = field(default_factory=list)
+    #: Wall times of every repetition, when this is their median (see :func:`median_build`).
+    repeats: list[float] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """Finished in time with exit status 0."""
         return self.returncode == 0 and not self.timed_out
+
+
+def median_build(builds: Sequence[BuildResult]) -> BuildResult:
+    """The median of repeated builds: median wall time and peak memory.
+
+    A failed repetition stands for them all, so a failure is never hidden.
+
+    >>> runs = [BuildResult("ext", w, m, 0) for w, m in ((5.0, 90), (4.0, 99), (9.0, 91))]
+    >>> r = median_build(runs)
+    >>> r.wall_s, r.maxrss_mb, r.repeats
+    (5.0, 91, [5.0, 4.0, 9.0])
+    """
+    failed = [b for b in builds if not b.ok]
+    if failed:
+        return failed[0]
+    middle = len(builds) // 2
+    walls = sorted(b.wall_s for b in builds)
+    memory = sorted(b.maxrss_mb for b in builds)
+    noisiest = max(builds, key=lambda b: b.warnings)
+    return BuildResult(
+        builds[0].label,
+        walls[middle],
+        memory[middle],
+        0,
+        warnings=noisiest.warnings,
+        first_warnings=noisiest.first_warnings,
+        repeats=[b.wall_s for b in builds],
+    )
 
 
 @dataclass
@@ -233,18 +269,24 @@ def run_size(work: Path, chapters: int, args: argparse.Namespace,
     log(f"[{chapters} chapters] {res.docs} documents, {res.works} works, "
         f"{res.citations} citations ({res.cite_items} works cited)")
 
-    def build(label: str, src: str, out: str, **kw: Any) -> BuildResult:
+    def build(label: str, src: str, out: str, *, fresh: bool = False, **kw: Any) -> BuildResult:
         kw.setdefault("timeout", args.build_timeout or None)
+        if fresh:
+            for old in (d / out, d / f"{out}.doctrees"):
+                shutil.rmtree(old, ignore_errors=True)
         r = sphinx_build(d / src, d / out, d / f"{out}.doctrees", label=label, **kw)
         state = "TIMEOUT" if r.timed_out else ("ok" if r.ok else f"FAILED rc={r.returncode}")
         log(f"  {label:<8} {r.wall_s:8.2f} s {r.maxrss_mb:8.1f} MB  {state}"
             + (f"  {r.warnings} warning(s): {r.first_warnings[0][:160]}" if r.warnings else ""))
         return r
 
-    res.floor = build("floor", "src-floor", "out-floor")
+    floors, exts = [], []
+    for _ in range(args.repeat):
+        floors.append(build("floor", "src-floor", "out-floor", fresh=True))
+        exts.append(build("ext", "src-ext", "out-ext", fresh=True))
+    res.floor, res.ext = median_build(floors), median_build(exts)
     if args.floor_parallel:
         res.floor_par = build("floor-j2", "src-floor", "out-floor-par", jobs=2)
-    res.ext = build("ext", "src-ext", "out-ext")
     if res.ext.ok:
         res.citations_json = (d / "out-ext" / "citations.json").is_file()
         before = snapshot(d / "out-ext")
@@ -254,13 +296,16 @@ def run_size(work: Path, chapters: int, args: argparse.Namespace,
         after = snapshot(d / "out-ext")
         res.incr_rewritten_html = sum(1 for k, v in after.items()
                                       if k.endswith(".html") and before.get(k) != v)
-        res.clean = build("clean", "src-ext", "out-clean")
+        cleans, pars = [], []
+        for _ in range(args.repeat):
+            cleans.append(build("clean", "src-ext", "out-clean", fresh=True))
+            pars.append(build("-j 2", "src-ext", "out-par", fresh=True, jobs=2))
+        res.clean, res.par = median_build(cleans), median_build(pars)
         if res.incr.ok and res.clean.ok:
             diff = compare_trees(d / "out-ext", d / "out-clean")
             res.incr_identical, res.incr_vs_clean = diff.identical, diff.summary()
             log(f"  incremental vs clean: {diff.summary()}; "
                 f"{res.incr_rewritten_html} HTML page(s) rewritten")
-        res.par = build("-j 2", "src-ext", "out-par", jobs=2)
         if res.par.ok and res.clean.ok:
             diff = compare_trees(d / "out-clean", d / "out-par")
             res.par_identical, res.par_vs_serial = diff.identical, diff.summary()
@@ -305,8 +350,13 @@ def run_big_bib(work: Path, chapters: int, entries: int, args: argparse.Namespac
     generate_book(d / "src-ext", chapters, args.works_per_chapter,
                   args.citations_per_chapter, bib_entries=entries, seed=args.seed,
                   repo_root=args.code_root)
-    r = sphinx_build(d / "src-ext", d / "out-ext", d / "out-ext.doctrees", label="bigbib",
-                     timeout=args.build_timeout or None)
+    runs = []
+    for _ in range(args.repeat):
+        for old in (d / "out-ext", d / "out-ext.doctrees"):
+            shutil.rmtree(old, ignore_errors=True)
+        runs.append(sphinx_build(d / "src-ext", d / "out-ext", d / "out-ext.doctrees",
+                                 label="bigbib", timeout=args.build_timeout or None))
+    r = median_build(runs)
     log(f"[{chapters} chapters, {entries}-entry bibliography] {r.wall_s:.2f} s "
         f"{r.maxrss_mb:.1f} MB {'ok' if r.ok else 'FAILED'}"
         + (f"  {r.warnings} warning(s): {r.first_warnings[0][:160]}" if r.warnings else ""))
@@ -526,8 +576,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="skip the floor's -j 2 build (shows what -j 2 gains Sphinx alone)")
     p.add_argument("--build-timeout", type=float, default=1200.0,
                    help="seconds after which any other build is killed (0: no limit)")
+    p.add_argument("--repeat", type=int, default=None,
+                   help="builds per measurement, the median kept (default 3; --quick: 1)")
     p.add_argument("--output", type=Path, default=RESULTS_DIR / "latest.json")
     args = p.parse_args(argv)
+    args.repeat = max(1, args.repeat or (1 if args.quick else 3))
     sizes = [int(x) for x in (args.sizes or ("4,8,16" if args.quick else "50,100,200")).split(",")]
     big_entries = args.big_bib if args.big_bib is not None else (2000 if args.quick else 10000)
     timeout: float | None = (args.bibtex_timeout if args.bibtex_timeout is not None
@@ -575,7 +628,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "machine": info,
         "settings": {"sizes": sizes, "works_per_chapter": args.works_per_chapter,
                      "citations_per_chapter": args.citations_per_chapter,
-                     "seed": args.seed, "big_bib": big_entries,
+                     "seed": args.seed, "big_bib": big_entries, "repeat": args.repeat,
                      "bibtex_timeout_s": args.bibtex_timeout if args.bibtex_timeout is not None
                      else (60.0 if args.quick else 300.0),
                      "builder": "html", "command": "python -m sphinx -b html -q"},

@@ -88,6 +88,8 @@ class CitationsDomain(Domain):
         self.entry_markup: dict[tuple[str, str], str] = {}
         self._book: Book | None = None
         self._touched: set[str] = set()
+        #: The renderer of the page being written (sphinx_ext.resolution).
+        self.page_renderer: object = None
 
     # -- per-document state ---------------------------------------------------
 

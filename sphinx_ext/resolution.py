@@ -8,6 +8,7 @@ node carries the ``docname`` it was read from). It reads the
 * expands each ``source_citation`` into its text and one ``source_item`` per
   work, a link to the work's entry in the References of the chapter it
   stands in (outside chapters: to the Works Cited, when the book has one);
+  for HTML, when the writer reaches it (:func:`expand_when_written`);
 * replaces ``chapter_references`` by the chapter's numbered list (with links
   back to each place citing an entry), or removes it;
 * replaces ``citation_frequency`` and ``works_cited`` by their table and lists.
@@ -47,7 +48,13 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
-__all__ = ["fill_citations", "fill_list_when_written", "release_list"]
+__all__ = [
+    "expand_when_written",
+    "fill_citations",
+    "fill_list_when_written",
+    "release_citation",
+    "release_list",
+]
 
 _CODE = re.compile(r"`([^`]+)`")
 
@@ -56,15 +63,24 @@ _CODE = re.compile(r"`([^`]+)`")
 # build (sphinx_ext.rendering). Any other builder may rework the tree before
 # writing (EPUB rewrites ids and shows link targets) and gets every node now.
 _WRITTEN_AS_RESOLVED = frozenset({"html", "dirhtml", "singlehtml", "latex"})
+# Of those, the builders whose citations are expanded when written, one at a
+# time: the nodes of a book's citations are made and dropped while the page is
+# written instead of all living through it (LaTeX writes the whole book as one
+# tree, and gains nothing).
+_CITATIONS_EXPANDED_WHEN_WRITTEN = frozenset({"html", "dirhtml", "singlehtml"})
 
 
 def fill_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: link citations to their entries, build every list and table."""
     renderer = _Renderer(get_domain(app.env), app.builder, docname)
+    later = app.builder.name in _CITATIONS_EXPANDED_WHEN_WRITTEN
     # One walk over the tree; the nodes are changed after it, not during.
     for node in list(doctree.findall(_ours)):
         if isinstance(node, source_citation):
-            renderer.expand_citation(node)
+            if later:
+                renderer.hold_citation(node)
+            else:
+                renderer.expand_citation(node)
         elif isinstance(node, source_note):
             node.parent.remove(node)
         elif isinstance(node, chapter_references):
@@ -75,12 +91,27 @@ def fill_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             node.replace_self(renderer.works_cited(node["min_chapters"]))
 
 
+def expand_when_written(builder: Builder, citation: nodes.Element) -> None:
+    """A writer's visit: give a citation held for the writer its items and links."""
+    page = citation.get("page")
+    if page is not None:
+        assert isinstance(citation, source_citation)
+        _renderer_for(builder, page).expand_citation(citation)
+
+
+def release_citation(citation: nodes.Element) -> None:
+    """A writer's departure: drop the nodes :func:`expand_when_written` made."""
+    if citation.get("page") is not None:
+        _dismantle(citation.children)
+        citation.children = []
+
+
 def fill_list_when_written(builder: Builder, listing: nodes.Element) -> None:
     """A writer's visit: give a list left for the writer its entries."""
     page = listing.get("page")
     if page is not None and not listing.children:
         assert isinstance(listing, references_list)
-        _Renderer(get_domain(builder.env), builder, page).fill_list(listing)
+        _renderer_for(builder, page).fill_list(listing)
 
 
 def release_list(listing: nodes.Element) -> None:
@@ -100,6 +131,20 @@ def _dismantle(children: list[nodes.Node]) -> None:
         node.parent = None
         if isinstance(node, nodes.Element):
             stack.extend(node.children)
+
+
+def _renderer_for(builder: Builder, page: str) -> _Renderer:
+    """The renderer of the page being written: one for all its citations and lists."""
+    domain = get_domain(builder.env)
+    renderer = domain.page_renderer
+    if (
+        not isinstance(renderer, _Renderer)
+        or renderer.docname != page
+        or renderer.builder is not builder
+        or renderer.book is not domain.book
+    ):
+        renderer = domain.page_renderer = _Renderer(domain, builder, page)
+    return renderer
 
 
 def _ours(node: nodes.Node) -> bool:
@@ -152,6 +197,13 @@ class _Renderer:
         citation.children = []
         citation.extend(children)
         citation.restore_unused_attributes()
+
+    def hold_citation(self, citation: source_citation) -> None:
+        """Leave the citation for :func:`expand_when_written`, with its text for search."""
+        citation["page"] = self.docname
+        records: tuple[ItemRecord, ...] = citation.get("items", ())
+        shown = "; ".join(shown_text(record, self.works) for record in records)
+        citation += nodes.Text(f"[Source: {shown}]")
 
     def list_page_of(self, docname: str) -> str | None:
         """Where the citations of *docname* link: its chapter's list, or the Works Cited."""

@@ -7,6 +7,7 @@ a citation costs there is paid for every citation of the book at once.
 from __future__ import annotations
 
 import gc
+import json
 import weakref
 from io import StringIO
 from pathlib import Path
@@ -43,6 +44,19 @@ def test_a_read_citation_is_one_childless_node_holding_the_domains_records(
     # Written, each one has its text and an item per work.
     page = read(app.outdir, "ch1.html")
     assert [item["text"] for item in citation_items(page)][:2] == ["Alpha, 2020", "Beta, 2021"]
+
+
+def test_a_citation_expanded_only_when_written_is_searchable(tmp_path: Path) -> None:
+    app = build_app(copy_root("chapters", tmp_path))
+    text = read(app.outdir, "searchindex.js")
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    # "Source" is in these pages' citations only, not in their prose.
+    pages = {index["docnames"][number] for number in index["terms"]["sourc"]}
+    assert {"ch1-part", "ch2/index", "preface"} <= pages
+    # And the written page has its links.
+    assert [item["text"] for item in citation_items(read(app.outdir, "preface.html"))] == [
+        "Alpha, 2020"
+    ]
 
 
 def test_a_copy_made_before_writing_is_a_whole_node(tmp_path: Path) -> None:

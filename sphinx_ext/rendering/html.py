@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from sphinx_ext.resolution import fill_list_when_written, release_list
+from sphinx_ext.resolution import (
+    expand_when_written,
+    fill_list_when_written,
+    release_citation,
+    release_list,
+)
 
 if TYPE_CHECKING:
     from sphinx.writers.html5 import HTML5Translator
@@ -20,6 +25,7 @@ __all__ = ["BACKLINKS", "CITATION", "ENTRY", "ITEM", "LIST", "TITLE", "WHOLE_BOO
 
 
 def _visit_citation(self: HTML5Translator, node: nodes.Element) -> None:
+    expand_when_written(self.builder, node)
     if not node.children:
         # A contents entry's or a page title's copy of a section title: the
         # citation stays with the section.
@@ -47,6 +53,11 @@ def _in_link(node: nodes.Node) -> bool:
 
 def _depart_span(self: HTML5Translator, node: nodes.Element) -> None:
     self.body.append("</span>")
+
+
+def _depart_citation(self: HTML5Translator, node: nodes.Element) -> None:
+    self.body.append("</span>")
+    release_citation(node)
 
 
 def _visit_list(self: HTML5Translator, node: nodes.enumerated_list) -> None:
@@ -117,7 +128,7 @@ def _depart_whole_book(self: HTML5Translator, node: nodes.container) -> None:
     self.depart_container(node)
 
 
-CITATION = (_visit_citation, _depart_span)
+CITATION = (_visit_citation, _depart_citation)
 ITEM = (_visit_item, _depart_span)
 LIST = (_visit_list, _depart_list)
 ENTRY = (_visit_entry, _depart_entry)
