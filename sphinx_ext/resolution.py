@@ -52,8 +52,7 @@ __all__ = [
     "expand_when_written",
     "fill_citations",
     "fill_list_when_written",
-    "release_citation",
-    "release_list",
+    "release_when_written",
 ]
 
 _CODE = re.compile(r"`([^`]+)`")
@@ -99,13 +98,6 @@ def expand_when_written(builder: Builder, citation: nodes.Element) -> None:
         _renderer_for(builder, page).expand_citation(citation)
 
 
-def release_citation(citation: nodes.Element) -> None:
-    """A writer's departure: drop the nodes :func:`expand_when_written` made."""
-    if citation.get("page") is not None:
-        _dismantle(citation.children)
-        citation.children = []
-
-
 def fill_list_when_written(builder: Builder, listing: nodes.Element) -> None:
     """A writer's visit: give a list left for the writer its entries."""
     page = listing.get("page")
@@ -114,11 +106,11 @@ def fill_list_when_written(builder: Builder, listing: nodes.Element) -> None:
         _renderer_for(builder, page).fill_list(listing)
 
 
-def release_list(listing: nodes.Element) -> None:
-    """A writer's departure: drop the entries it was given, now written."""
-    if listing.get("page") is not None:
-        _dismantle(listing.children)
-        listing.children = []
+def release_when_written(node: nodes.Element) -> None:
+    """A writer's departure: drop what a citation or a list was given to be written."""
+    if node.get("page") is not None:
+        _dismantle(node.children)
+        node.children = []
 
 
 def _dismantle(children: list[nodes.Node]) -> None:

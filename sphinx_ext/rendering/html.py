@@ -14,8 +14,7 @@ from docutils import nodes
 from sphinx_ext.resolution import (
     expand_when_written,
     fill_list_when_written,
-    release_citation,
-    release_list,
+    release_when_written,
 )
 
 if TYPE_CHECKING:
@@ -57,7 +56,7 @@ def _depart_span(self: HTML5Translator, node: nodes.Element) -> None:
 
 def _depart_citation(self: HTML5Translator, node: nodes.Element) -> None:
     self.body.append("</span>")
-    release_citation(node)
+    release_when_written(node)
 
 
 def _visit_list(self: HTML5Translator, node: nodes.enumerated_list) -> None:
@@ -67,7 +66,7 @@ def _visit_list(self: HTML5Translator, node: nodes.enumerated_list) -> None:
 
 def _depart_list(self: HTML5Translator, node: nodes.enumerated_list) -> None:
     self.depart_enumerated_list(node)
-    release_list(node)
+    release_when_written(node)
 
 
 def _visit_entry(self: HTML5Translator, node: nodes.list_item) -> None:

@@ -30,7 +30,7 @@ from docutils import nodes
 from sphinx import addnodes
 
 from sphinx_ext.domain import get_domain
-from sphinx_ext.resolution import fill_list_when_written, release_list
+from sphinx_ext.resolution import fill_list_when_written, release_when_written
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -185,7 +185,7 @@ def _visit_list(self: LaTeXTranslator, node: nodes.Element) -> None:
 
 def _depart_list(self: LaTeXTranslator, node: nodes.Element) -> None:
     self.depart_enumerated_list(node)
-    release_list(node)
+    release_when_written(node)
 
 
 def _visit_entry(self: LaTeXTranslator, node: nodes.Element) -> None:
