@@ -47,10 +47,18 @@ __all__ = [
 class source_citation(nodes.inline):  # noqa: N801 - docutils names nodes in lowercase
     """A whole ``[Source: …]``: ``items``, then (when written) its text and items."""
 
-    # Sphinx keeps every doctree in memory until it is written: until then a
-    # citation goes without the empty lists it has no use for. Copies (a
-    # contents entry's, a page title's) are whole nodes.
-    _UNUSED_UNTIL_WRITTEN = ("ids", "names", "dupnames")
+    # Sphinx keeps every doctree in memory until it is written, and the garbage
+    # collector walks them all again and again: until then a citation goes
+    # without the attribute lists it has no use for (its class included), and
+    # gets them back on doctree-resolved. Copies (a contents entry's, a page
+    # title's) are whole nodes.
+    _UNUSED_UNTIL_WRITTEN: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("ids", ()),
+        ("classes", ("source-citation",)),
+        ("names", ()),
+        ("dupnames", ()),
+        ("backrefs", ()),
+    )
 
     def copy(self) -> source_citation:
         duplicate = super().copy()
@@ -58,15 +66,16 @@ class source_citation(nodes.inline):  # noqa: N801 - docutils names nodes in low
         return duplicate
 
     def shed_unused_attributes(self) -> None:
-        """Drop the empty list attributes that only a written citation uses."""
-        for name in self._UNUSED_UNTIL_WRITTEN:
-            if not self.attributes.get(name, True):
+        """Drop the list attributes that hold nothing but their default."""
+        for name, default in self._UNUSED_UNTIL_WRITTEN:
+            if tuple(self.attributes.get(name, ("?",))) == default:
                 del self.attributes[name]
 
     def restore_unused_attributes(self) -> None:
         """Give back what :meth:`shed_unused_attributes` dropped, before writing."""
-        for name in self._UNUSED_UNTIL_WRITTEN:
-            self.attributes.setdefault(name, [])
+        for name, default in self._UNUSED_UNTIL_WRITTEN:
+            if name not in self.attributes:
+                self.attributes[name] = list(default)
 
 
 class source_item(nodes.inline):  # noqa: N801

@@ -193,6 +193,7 @@ class _Renderer:
     def hold_citation(self, citation: source_citation) -> None:
         """Leave the citation for :func:`expand_when_written`, with its text for search."""
         citation["page"] = self.docname
+        citation.restore_unused_attributes()
         records: tuple[ItemRecord, ...] = citation.get("items", ())
         shown = "; ".join(shown_text(record, self.works) for record in records)
         citation += nodes.Text(f"[Source: {shown}]")

@@ -35,7 +35,10 @@ def test_a_read_citation_is_one_childless_node_holding_the_domains_records(
         assert citations, docname
         for citation in citations:
             assert citation.children == []
-            assert "ids" not in citation.attributes
+            # None of the five attribute lists: they are made again when written.
+            assert not {"ids", "classes", "names", "dupnames", "backrefs"} & set(
+                citation.attributes
+            )
         held = [
             tuple(item for item in citation["items"] if item.status != MALFORMED)
             for citation in citations
@@ -44,6 +47,7 @@ def test_a_read_citation_is_one_childless_node_holding_the_domains_records(
     # Written, each one has its text and an item per work.
     page = read(app.outdir, "ch1.html")
     assert [item["text"] for item in citation_items(page)][:2] == ["Alpha, 2020", "Beta, 2021"]
+    assert page.count('<span class="source-citation">') == 3
 
 
 def test_a_citation_expanded_only_when_written_is_searchable(tmp_path: Path) -> None:
