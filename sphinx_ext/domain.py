@@ -196,6 +196,14 @@ class CitationsDomain(Domain):
         rendered: list[nodes.Node] = self.formatted(key).render(_DOCUTILS)
         return rendered
 
+    def drop_rich_text(self, key: str) -> None:
+        """Forget the rich text of *key*, rendered for good (it is made again if asked).
+
+        A large book's entries would otherwise stay until the build ends, in
+        the way of every garbage collection.
+        """
+        self._formatted.pop(key, None)
+
     def entry_text(self, key: str) -> str:
         """The entry of *key* as plain text, once per build."""
         found = self._plain.get(key)

@@ -48,6 +48,8 @@ def test_a_read_citation_is_one_childless_node_holding_the_domains_records(
     page = read(app.outdir, "ch1.html")
     assert [item["text"] for item in citation_items(page)][:2] == ["Alpha, 2020", "Beta, 2021"]
     assert page.count('<span class="source-citation">') == 3
+    # Each entry was rendered once for good: no pybtex rich text is kept after it.
+    assert domain._formatted == {}
 
 
 def test_a_citation_expanded_only_when_written_is_searchable(tmp_path: Path) -> None:

@@ -40,6 +40,8 @@ def _visit_reused(self: Any, node: nodes.Element) -> None:
             markup = in_latin1(markup)
         domain.entry_markup[cache_key] = markup
         del self.body[start:]
+        # Its plain text is in the node already (search, astext()).
+        domain.drop_rich_text(node["key"])
     self.body.append(markup)
     raise nodes.SkipNode
 
