@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -204,7 +205,7 @@ from pathlib import Path
 from sphinx_ext.verify import UrlCache, VerifySettings, run_url_checks
 cache = UrlCache.load(Path(sys.argv[1]), max_age=3600)
 settings = VerifySettings(timeout=30, retries=0, host_interval=0.0, trust_env=False)
-run_url_checks(sys.argv[2:], settings, cache=cache)
+run_url_checks(sys.argv[2:], settings, cache=cache, on_result=lambda r: print(r.url, flush=True))
 """
 
 
@@ -227,6 +228,18 @@ def test_ctrl_c_leaves_a_valid_cache(server: LoopbackServer, tmp_path: Path) -> 
             assert time.monotonic() < deadline, "the child never reached the slow URL"
             assert child.poll() is None, child.communicate()
             time.sleep(0.02)
+        # The server answering is not the child having recorded the answers:
+        # wait for it to report all five, so the interrupt finds them cached.
+        assert child.stdout is not None
+        reported = b""
+        while reported.count(b"\n") < 5:
+            remaining = deadline - time.monotonic()
+            assert remaining > 0, "the child never reported the fast URLs"
+            if select.select([child.stdout], [], [], remaining)[0]:
+                # Unbuffered, so that select() sees whatever is still unread.
+                chunk = os.read(child.stdout.fileno(), 4096)
+                assert chunk, child.communicate()
+                reported += chunk
         child.send_signal(signal.SIGINT)
         _, stderr = child.communicate(timeout=20)
     finally:
