@@ -152,19 +152,23 @@ class TreeDiff:
 
 def sphinx_build(src: Path, out: Path, doctrees: Path, *, jobs: int = 1,
                  timeout: float | None = None, log: Path | None = None,
-                 label: str = "") -> BuildResult:
+                 label: str = "", fresh: bool = False) -> BuildResult:
     """Run ``python -m sphinx -b html -q`` in a subprocess and measure it.
 
     Wall time is taken around the child; peak RSS comes from ``os.wait4``,
     which on Linux reports the largest RSS of the child and of every
     descendant it waited for (so for ``-j 2``: the largest single process,
     not the sum).  After *timeout* seconds the child's process group is
-    killed and the result has ``timed_out=True``.
+    killed and the result has ``timed_out=True``. With *fresh*, *out* and
+    *doctrees* are removed first: a clean build.
 
     >>> r = sphinx_build(Path("book"), Path("out"), Path("doctrees"))  # doctest: +SKIP
     >>> r.wall_s, r.maxrss_mb  # doctest: +SKIP
     (3.5, 81.4)
     """
+    if fresh:
+        for old in (out, doctrees):
+            shutil.rmtree(old, ignore_errors=True)
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-d", str(doctrees)]
     if jobs != 1:
         cmd += ["-j", str(jobs)]
@@ -269,11 +273,8 @@ def run_size(work: Path, chapters: int, args: argparse.Namespace,
     log(f"[{chapters} chapters] {res.docs} documents, {res.works} works, "
         f"{res.citations} citations ({res.cite_items} works cited)")
 
-    def build(label: str, src: str, out: str, *, fresh: bool = False, **kw: Any) -> BuildResult:
+    def build(label: str, src: str, out: str, **kw: Any) -> BuildResult:
         kw.setdefault("timeout", args.build_timeout or None)
-        if fresh:
-            for old in (d / out, d / f"{out}.doctrees"):
-                shutil.rmtree(old, ignore_errors=True)
         r = sphinx_build(d / src, d / out, d / f"{out}.doctrees", label=label, **kw)
         state = "TIMEOUT" if r.timed_out else ("ok" if r.ok else f"FAILED rc={r.returncode}")
         log(f"  {label:<8} {r.wall_s:8.2f} s {r.maxrss_mb:8.1f} MB  {state}"
@@ -350,12 +351,11 @@ def run_big_bib(work: Path, chapters: int, entries: int, args: argparse.Namespac
     generate_book(d / "src-ext", chapters, args.works_per_chapter,
                   args.citations_per_chapter, bib_entries=entries, seed=args.seed,
                   repo_root=args.code_root)
-    runs = []
-    for _ in range(args.repeat):
-        for old in (d / "out-ext", d / "out-ext.doctrees"):
-            shutil.rmtree(old, ignore_errors=True)
-        runs.append(sphinx_build(d / "src-ext", d / "out-ext", d / "out-ext.doctrees",
-                                 label="bigbib", timeout=args.build_timeout or None))
+    runs = [
+        sphinx_build(d / "src-ext", d / "out-ext", d / "out-ext.doctrees", label="bigbib",
+                     timeout=args.build_timeout or None, fresh=True)
+        for _ in range(args.repeat)
+    ]
     r = median_build(runs)
     log(f"[{chapters} chapters, {entries}-entry bibliography] {r.wall_s:.2f} s "
         f"{r.maxrss_mb:.1f} MB {'ok' if r.ok else 'FAILED'}"

@@ -71,7 +71,7 @@ _CITATIONS_EXPANDED_WHEN_WRITTEN = frozenset({"html", "dirhtml", "singlehtml"})
 
 def fill_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: link citations to their entries, build every list and table."""
-    renderer = _Renderer(get_domain(app.env), app.builder, docname)
+    renderer = _renderer_for(app.builder, docname)
     later = app.builder.name in _CITATIONS_EXPANDED_WHEN_WRITTEN
     # One walk over the tree; the nodes are changed after it, not during.
     for node in list(doctree.findall(_ours)):
@@ -126,7 +126,7 @@ def _dismantle(children: list[nodes.Node]) -> None:
 
 
 def _renderer_for(builder: Builder, page: str) -> _Renderer:
-    """The renderer of the page being written: one for all its citations and lists."""
+    """The renderer of the page being written: one for its doctree-resolved, citations and lists."""
     domain = get_domain(builder.env)
     renderer = domain.page_renderer
     if (
@@ -184,8 +184,7 @@ class _Renderer:
                 children.append(nodes.Text("; "))
             children.append(self.item_node(record, target))
         children.append(nodes.Text("]"))
-        for child in citation.children:
-            child.parent = None
+        _dismantle(citation.children)  # the text held for search, if any
         citation.children = []
         citation.extend(children)
         citation.restore_unused_attributes()

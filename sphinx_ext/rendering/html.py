@@ -33,21 +33,9 @@ def _visit_citation(self: HTML5Translator, node: nodes.Element) -> None:
 
 
 def _visit_item(self: HTML5Translator, node: nodes.Element) -> None:
-    if _in_link(node):
-        # A toctree's copy of a section title: the id belongs to the item in
-        # the text, and a page (or an EPUB file) must not hold it twice.
-        node = node.copy()
-        node["ids"] = []
+    # Only a citation being written has items: copies of a cited title (in
+    # contents and sidebars) are skipped whole by _visit_citation.
     self.body.append(self.starttag(node, "span", "", CLASS="source-item"))
-
-
-def _in_link(node: nodes.Node) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, nodes.reference):
-            return True
-        parent = parent.parent
-    return False
 
 
 def _depart_span(self: HTML5Translator, node: nodes.Element) -> None:
