@@ -33,10 +33,15 @@ __all__ = [
     "ItemRecord",
     "NoteRecord",
     "ReferenceEntry",
+    "StoredCitation",
+    "StoredItem",
     "anchors_for",
     "build_book",
+    "citation_record",
+    "item_records",
     "join_numbers",
     "shown_text",
+    "stored_items",
 ]
 
 
@@ -56,6 +61,34 @@ class ItemRecord(NamedTuple):
     text: str
     #: The id of the inline node, target of the entry's back-link.
     node_id: str
+
+
+#: An :class:`ItemRecord` as the doctrees and the domain keep it, from reading
+#: until the build ends: a plain tuple of strings and ``None``. The garbage
+#: collector stops tracking such a tuple (and a tuple of them) after its first
+#: pass, where it walks a named tuple, one per cited work of the book, in
+#: every full collection of the build.
+StoredItem = tuple[str | None, str | None, str, str, str]
+#: A :class:`CitationRecord` as the domain keeps it: ``(line, items)``.
+StoredCitation = tuple[int | None, tuple[StoredItem, ...]]
+
+
+def stored_items(items: Iterable[ItemRecord]) -> tuple[StoredItem, ...]:
+    """*items* as kept: plain tuples.
+
+    >>> stored_items([ItemRecord("k", None, "resolved", "Org, 2020", "src-1")])
+    (('k', None, 'resolved', 'Org, 2020', 'src-1'),)
+    """
+    return tuple((i.key, i.locator, i.status, i.text, i.node_id) for i in items)
+
+
+def item_records(stored: Iterable[StoredItem]) -> tuple[ItemRecord, ...]:
+    """Kept items as :class:`ItemRecord` again.
+
+    >>> item_records([("k", "p. 2", "resolved", "Org, 2020, p. 2", "src-1")])[0].locator
+    'p. 2'
+    """
+    return tuple(ItemRecord._make(item) for item in stored)
 
 
 def shown_text(item: ItemRecord, works: Mapping[str, Work]) -> str:
@@ -79,6 +112,15 @@ class CitationRecord(NamedTuple):
 
     line: int | None
     items: tuple[ItemRecord, ...]
+
+    def stored(self) -> StoredCitation:
+        """The record as kept (see :data:`StoredItem`)."""
+        return (self.line, stored_items(self.items))
+
+
+def citation_record(stored: StoredCitation) -> CitationRecord:
+    """A kept citation as a :class:`CitationRecord` again."""
+    return CitationRecord(stored[0], item_records(stored[1]))
 
 
 class NoteRecord(NamedTuple):

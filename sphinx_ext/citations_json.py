@@ -38,6 +38,7 @@ def book_data(app: Sphinx) -> dict[str, Iterable[dict[str, Any]]]:
     book = domain.book
     works = domain.works
     chapters_of = dict(book.frequency)
+    citations = domain.citation_records()
     return {
         "chapters": (
             {
@@ -81,8 +82,8 @@ def book_data(app: Sphinx) -> dict[str, Iterable[dict[str, Any]]]:
                     for item in record.items
                 ],
             }
-            for docname in sorted(domain.citations)
-            for record in domain.citations[docname]
+            for docname in sorted(citations)
+            for record in citations[docname]
         ),
     }
 

@@ -16,7 +16,7 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
-from sphinx_ext._book import ItemRecord
+from sphinx_ext._book import ItemRecord, stored_items
 from sphinx_ext._resolver import Status
 from sphinx_ext.domain import get_domain
 from sphinx_ext.nodes import source_citation
@@ -62,7 +62,7 @@ class AdoptCiteRoles(SphinxPostTransform):
                 for position, target in enumerate(targets)
             )
             citation = source_citation(
-                "", classes=["source-citation"], docname=docname, items=items
+                "", classes=["source-citation"], docname=docname, items=stored_items(items)
             )
             # Not replace_self(): it would copy the ids onto the group as well.
             node.parent.replace(node, citation)

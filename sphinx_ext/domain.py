@@ -28,7 +28,12 @@ from sphinx_ext._book import (
     CitationRecord,
     ItemRecord,
     NoteRecord,
+    StoredCitation,
+    StoredItem,
     build_book,
+    citation_record,
+    item_records,
+    stored_items,
 )
 from sphinx_ext._formatting import format_entry, plain_text
 from sphinx_ext._resolver import LabelIndex, Status
@@ -69,9 +74,9 @@ class CitationsDomain(Domain):
 
     name = "citations"
     label = "Citations"
-    data_version = 1
+    data_version = 2
     initial_data: ClassVar[dict[str, Any]] = {
-        "citations": {},  # docname -> list[CitationRecord]
+        "citations": {},  # docname -> list[StoredCitation]
         "notes": {},  # docname -> list[NoteRecord]
         "placements": {},  # docname -> sorted list of placement names
     }
@@ -94,8 +99,16 @@ class CitationsDomain(Domain):
     # -- per-document state ---------------------------------------------------
 
     @property
-    def citations(self) -> dict[str, list[CitationRecord]]:
-        return cast("dict[str, list[CitationRecord]]", self.data["citations"])
+    def stored_citations(self) -> dict[str, list[StoredCitation]]:
+        """docname → its citations, as kept (:data:`~sphinx_ext._book.StoredItem`)."""
+        return cast("dict[str, list[StoredCitation]]", self.data["citations"])
+
+    def citation_records(self) -> dict[str, list[CitationRecord]]:
+        """docname → its citations, made into records on each call."""
+        return {
+            docname: [citation_record(stored) for stored in citations]
+            for docname, citations in self.stored_citations.items()
+        }
 
     @property
     def notes(self) -> dict[str, list[NoteRecord]]:
@@ -107,7 +120,7 @@ class CitationsDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         self._touched.add(docname)
-        for table in (self.citations, self.notes, self.placements):
+        for table in (self.stored_citations, self.notes, self.placements):
             table.pop(docname, None)
 
     def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
@@ -119,15 +132,15 @@ class CitationsDomain(Domain):
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         self._touched.add(docname)
-        records: list[CitationRecord] = []
+        records: list[StoredCitation] = []
         notes: list[NoteRecord] = []
         placements: set[str] = set()
         known = self.works
         for node in document.findall(_collected):
             if isinstance(node, source_citation):
-                records.append(CitationRecord(node.get("line"), _items_of(node)))
+                records.append((node.get("line"), _items_of(node)))
             elif isinstance(node, nodes.Element) and node.get("refdomain") == "cite":
-                records.append(_cite_role_record(node, known))
+                records.append(_cite_role_record(node, known).stored())
             elif isinstance(node, source_note):
                 notes.append(NoteRecord(node["key"], node["note"], node.get("line")))
             elif isinstance(node, chapter_references) and not node.get("auto"):
@@ -137,7 +150,7 @@ class CitationsDomain(Domain):
             elif isinstance(node, citation_frequency):
                 placements.add(FREQUENCY)
         if records:
-            self.citations[docname] = records
+            self.stored_citations[docname] = records
         if notes:
             self.notes[docname] = notes
         if placements:
@@ -224,7 +237,7 @@ class CitationsDomain(Domain):
         list_docs = {d for d, p in self.placements.items() if CHAPTER_REFERENCES in p}
         chapters = find_chapters(self.env, list_docs)
         labels = {key: work.cite_label for key, work in self.works.items()}
-        return build_book(chapters, self.citations, self.notes, labels)
+        return build_book(chapters, self.citation_records(), self.notes, labels)
 
     def pages_of_whole_book(self) -> list[str]:
         """Documents showing the frequency table or the Works Cited."""
@@ -233,11 +246,12 @@ class CitationsDomain(Domain):
     def citing_locations(self) -> dict[str, list[tuple[str, int | None, str | None]]]:
         """Every place each work is cited: key → ``[(docname, line, locator)]``."""
         found: dict[str, list[tuple[str, int | None, str | None]]] = {}
-        for docname in sorted(self.citations):
-            for record in self.citations[docname]:
-                for item in record.items:
+        stored = self.stored_citations
+        for docname in sorted(stored):
+            for line, items in stored[docname]:
+                for item in item_records(items):
                     if item.key is not None:
-                        found.setdefault(item.key, []).append((docname, record.line, item.locator))
+                        found.setdefault(item.key, []).append((docname, line, item.locator))
         return found
 
 
@@ -252,10 +266,11 @@ def _collected(node: nodes.Node) -> bool:
     ) or (isinstance(node, nodes.Element) and node.get("refdomain") == "cite")
 
 
-def _items_of(citation: source_citation) -> tuple[ItemRecord, ...]:
-    items: tuple[ItemRecord, ...] = citation.get("items", ())
-    if any(item.status == MALFORMED for item in items):
-        return tuple(item for item in items if item.status != MALFORMED)
+def _items_of(citation: source_citation) -> tuple[StoredItem, ...]:
+    items: tuple[StoredItem, ...] = citation.get("items", ())
+    records = item_records(items)
+    if any(record.status == MALFORMED for record in records):
+        return stored_items(record for record in records if record.status != MALFORMED)
     # The node's own tuple: shared, not copied, by the node and the domain.
     return items
 

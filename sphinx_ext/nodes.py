@@ -8,10 +8,10 @@ citation gets one :class:`source_item` per cited work, so no placeholder
 the visitors of the others.
 
 Between reading and writing Sphinx keeps every doctree in memory, so a
-citation is then one childless node holding its ``items`` (a tuple of
-:class:`~sphinx_ext._book.ItemRecord`, the very tuple the domain records)::
+citation is then one childless node holding its ``items`` (plain tuples,
+:data:`~sphinx_ext._book.StoredItem`, the very tuple the domain records)::
 
-    <source_citation docname="ch1" line="12" items="(ItemRecord(key='kwon2023', …),)">
+    <source_citation docname="ch1" line="12" items="(('kwon2023', 'p. 5', 'resolved', …),)">
 
 Copies made before writing (a contents entry, a page title) show nothing of
 it. When written::

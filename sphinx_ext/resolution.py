@@ -25,7 +25,14 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx.errors import NoUri
 
-from sphinx_ext._book import Book, ItemRecord, ReferenceEntry, join_numbers, shown_text
+from sphinx_ext._book import (
+    Book,
+    ItemRecord,
+    ReferenceEntry,
+    item_records,
+    join_numbers,
+    shown_text,
+)
 from sphinx_ext._works import Category
 from sphinx_ext.domain import CitationsDomain, get_domain
 from sphinx_ext.nodes import (
@@ -177,7 +184,7 @@ class _Renderer:
     def expand_citation(self, citation: source_citation) -> None:
         """Give the citation its final children: text, and an item per work, linked."""
         target = self.list_page_of(citation["docname"])
-        records: tuple[ItemRecord, ...] = citation.get("items", ())
+        records = item_records(citation.get("items", ()))
         children: list[nodes.Node] = [nodes.Text("[Source: ")]
         for position, record in enumerate(records):
             if position:
@@ -193,7 +200,7 @@ class _Renderer:
         """Leave the citation for :func:`expand_when_written`, with its text for search."""
         citation["page"] = self.docname
         citation.restore_unused_attributes()
-        records: tuple[ItemRecord, ...] = citation.get("items", ())
+        records = item_records(citation.get("items", ()))
         shown = "; ".join(shown_text(record, self.works) for record in records)
         citation += nodes.Text(f"[Source: {shown}]")
 

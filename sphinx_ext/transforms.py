@@ -18,7 +18,7 @@ from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 
 from sphinx_ext import bibliography
-from sphinx_ext._book import MALFORMED, ItemRecord
+from sphinx_ext._book import MALFORMED, ItemRecord, stored_items
 from sphinx_ext._parser import Citation, Item, Malformed, UnclosedCitation, find_citations
 from sphinx_ext._resolver import Resolution, Status
 from sphinx_ext.domain import get_domain
@@ -152,9 +152,9 @@ class _Resolver:
     def resolve_citation(self, citation: source_citation) -> None:
         """Replace the parsed items by item records, warning about the unresolved."""
         location = (citation["docname"], _line_of(citation))
-        records = tuple(self.record(item, location) for item in citation["parsed"])
+        records = [self.record(item, location) for item in citation["parsed"]]
         del citation["parsed"]
-        citation["items"] = records
+        citation["items"] = stored_items(records)
 
     def record(self, item: Item | Malformed, location: tuple[str | None, int | None]) -> ItemRecord:
         self.count += 1

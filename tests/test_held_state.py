@@ -15,7 +15,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 
-from sphinx_ext._book import MALFORMED
+from sphinx_ext._book import MALFORMED, item_records
 from sphinx_ext.domain import get_domain
 from sphinx_ext.nodes import source_citation, source_item
 from tests.conftest import build_app, copy_root
@@ -27,7 +27,7 @@ def test_a_read_citation_is_one_childless_node_holding_the_domains_records(
 ) -> None:
     app = build_app(copy_root("chapters", tmp_path))
     domain = get_domain(app.env)
-    for docname, records in sorted(domain.citations.items()):
+    for docname, records in sorted(domain.citation_records().items()):
         # The doctree as read (the pickle): no items, no text, no empty lists yet.
         doctree = app.env.get_doctree(docname)
         assert not list(doctree.findall(source_item))
@@ -40,10 +40,17 @@ def test_a_read_citation_is_one_childless_node_holding_the_domains_records(
                 citation.attributes
             )
         held = [
-            tuple(item for item in citation["items"] if item.status != MALFORMED)
+            tuple(item for item in item_records(citation["items"]) if item.status != MALFORMED)
             for citation in citations
         ]
         assert held == [record.items for record in records], docname
+        # Kept as plain tuples of atoms, which the garbage collector stops
+        # tracking (a tuple of tuples once its members are: two collections).
+        gc.collect()
+        gc.collect()
+        for citation in citations:
+            assert not gc.is_tracked(citation["items"])
+            assert not gc.is_tracked(citation.attributes)
     # Written, each one has its text and an item per work.
     page = read(app.outdir, "ch1.html")
     assert [item["text"] for item in citation_items(page)][:2] == ["Alpha, 2020", "Beta, 2021"]
