@@ -67,6 +67,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-get-updated", domain.outdated_by_changes, priority=900)
     app.connect("write-started", domain.compute_book)
     app.connect("doctree-resolved", fill_citations)
+    app.connect("doctree-resolved", rendering.entries.render_before_parallel_writing)
     app.connect("env-check-consistency", static_checks_in_build)
     app.connect("build-finished", citations_json.write_citations_json)
 

@@ -8,7 +8,7 @@ of citations, everything the cross-chapter pages and ``citations.json`` show.
 >>> item = ItemRecord("k", None, "resolved", "Org, 2020", "src-1")
 >>> records = {"ch1": [CitationRecord(3, (item,))]}
 >>> book = build_book([chapter], records, {}, {"k": "Org, 2020"})
->>> [entry.key for entry in book.references[1]]
+>>> [entry.key for entry in book.references(1)]
 ['k']
 >>> book.frequency
 [('k', (1,))]
@@ -34,6 +34,7 @@ __all__ = [
     "NoteRecord",
     "ReferenceEntry",
     "StoredCitation",
+    "StoredEntry",
     "StoredItem",
     "anchors_for",
     "build_book",
@@ -157,13 +158,19 @@ class ReferenceEntry(NamedTuple):
     backrefs: tuple[tuple[str, str], ...]
 
 
+#: A :class:`ReferenceEntry` as the :class:`Book` keeps it while every page is
+#: written: a plain tuple, out of the garbage collector's walks (see
+#: :data:`StoredItem`).
+StoredEntry = tuple[int, str, str | None, tuple[tuple[str, str], ...]]
+
+
 @dataclass
 class Book:
     """Everything computed once per build from all documents."""
 
     chapters: list[Chapter]
-    #: Chapter number → its References, numbered in order of first citation.
-    references: dict[int, list[ReferenceEntry]]
+    #: Chapter number → its References as kept (see :meth:`references`).
+    stored_references: dict[int, list[StoredEntry]]
     #: ``(key, chapter numbers)`` of every cited work, most chapters first,
     #: then by first chapter; ties keep the bibliography's order.
     frequency: list[tuple[str, tuple[int, ...]]]
@@ -175,6 +182,14 @@ class Book:
     anchors: dict[str, str] = field(default_factory=dict)
     #: Chapter number → chapter.
     by_number: dict[int, Chapter] = field(default_factory=dict)
+
+    def references(self, chapter: int) -> list[ReferenceEntry]:
+        """The References of *chapter*, numbered in order of first citation."""
+        return [ReferenceEntry._make(entry) for entry in self.stored_references.get(chapter, ())]
+
+    def cites_anything(self, chapter: int) -> bool:
+        """Whether *chapter* has any References."""
+        return bool(self.stored_references.get(chapter))
 
 
 def build_book(
@@ -190,7 +205,7 @@ def build_book(
     """
     order = labels
     chapter_of: dict[str, int] = {}
-    references: dict[int, list[ReferenceEntry]] = {}
+    references: dict[int, list[StoredEntry]] = {}
     chapters_of_work: dict[str, list[int]] = defaultdict(list)
     for chapter in chapters:
         backrefs: dict[str, list[tuple[str, str]]] = {}
@@ -202,7 +217,7 @@ def build_book(
                         backrefs.setdefault(item.key, []).append((docname, item.node_id))
         chapter_notes = _notes_of(chapter, notes)
         references[chapter.number] = [
-            ReferenceEntry(number, key, chapter_notes.get(key), tuple(places))
+            (number, key, chapter_notes.get(key), tuple(places))
             for number, (key, places) in enumerate(backrefs.items(), start=1)
         ]
         for key in backrefs:
@@ -213,7 +228,7 @@ def build_book(
     )
     return Book(
         chapters=list(chapters),
-        references=references,
+        stored_references=references,
         frequency=frequency,
         shared_with=_shared(chapters_of_work),
         chapter_of=chapter_of,

@@ -52,7 +52,7 @@ def book_data(app: Sphinx) -> dict[str, Iterable[dict[str, Any]]]:
                         "label": works[entry.key].cite_label,
                         "note": entry.note,
                     }
-                    for entry in book.references.get(chapter.number, [])
+                    for entry in book.references(chapter.number)
                 ],
             }
             for chapter in book.chapters

@@ -91,6 +91,8 @@ class CitationsDomain(Domain):
         self._plain: dict[str, str] = {}
         #: ``(builder name, key)`` → the entry as that builder writes it.
         self.entry_markup: dict[tuple[str, str], str] = {}
+        #: Builders whose every entry is in :attr:`entry_markup` already.
+        self.entries_rendered_by: set[str] = set()
         self._book: Book | None = None
         self._touched: set[str] = set()
         #: The renderer of the page being written (sphinx_ext.resolution).
@@ -180,6 +182,7 @@ class CitationsDomain(Domain):
         self._formatted = {}
         self._plain = {}
         self.entry_markup = {}
+        self.entries_rendered_by = set()
 
     @property
     def works(self) -> dict[str, Work]:
@@ -302,7 +305,7 @@ def _report_stray_notes(domain: CitationsDomain, docnames: Iterable[str]) -> Non
             chapter = book.chapter_of.get(docname)
             if chapter is None:
                 problem = "is not in a chapter"
-            elif all(entry.key != note.key for entry in book.references[chapter]):
+            elif all(entry.key != note.key for entry in book.references(chapter)):
                 problem = f"is about a work chapter {chapter} does not cite"
             else:
                 continue

@@ -60,6 +60,7 @@ __all__ = [
     "fill_citations",
     "fill_list_when_written",
     "release_when_written",
+    "writes_entries_as_markup",
 ]
 
 _CODE = re.compile(r"`([^`]+)`")
@@ -95,6 +96,11 @@ def fill_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             node.replace_self(renderer.frequency_table(node["min_chapters"]))
         elif isinstance(node, works_cited):
             node.replace_self(renderer.works_cited(node["min_chapters"]))
+
+
+def writes_entries_as_markup(builder: Builder) -> bool:
+    """Whether *builder*'s lists hold :class:`formatted_entry` nodes (rendering.entries)."""
+    return builder.name in _WRITTEN_AS_RESOLVED
 
 
 def expand_when_written(builder: Builder, citation: nodes.Element) -> None:
@@ -247,7 +253,7 @@ class _Renderer:
                 chapter is not None
                 and chapter.docname == docname
                 and chapter.references_docname == docname
-                and bool(self.book.references.get(chapter.number))
+                and self.book.cites_anything(chapter.number)
             )
             if not wanted or chapter is None:
                 placeholder.parent.remove(placeholder)
@@ -282,7 +288,7 @@ class _Renderer:
     def references_list(
         self, chapter: int, list_docname: str, *, backlinks: bool, id_prefix: str = ""
     ) -> nodes.Element:
-        if not self.book.references.get(chapter):
+        if not self.book.cites_anything(chapter):
             return nodes.paragraph(
                 "", "This chapter cites no sources.", classes=["source-references-empty"]
             )
@@ -308,7 +314,7 @@ class _Renderer:
 
     def fill_list(self, listing: nodes.Element) -> None:
         """Give a references list its entries."""
-        for entry in self.book.references[listing["chapter"]]:
+        for entry in self.book.references(listing["chapter"]):
             listing += self.entry(entry, listing["id_prefix"], listing["backlinks"])
 
     def entry(self, entry: ReferenceEntry, id_prefix: str, backlinks: bool) -> reference_entry:
@@ -333,7 +339,7 @@ class _Renderer:
         return node
 
     def formatted(self, key: str, note: str | None = None) -> nodes.paragraph:
-        if self.builder.name in _WRITTEN_AS_RESOLVED:
+        if writes_entries_as_markup(self.builder):
             text: list[nodes.Node] = [formatted_entry("", self.domain.entry_text(key), key=key)]
         else:
             text = self.domain.entry_nodes(key)

@@ -82,6 +82,19 @@ def test_a_copy_made_before_writing_is_a_whole_node(tmp_path: Path) -> None:
     assert "ids" not in citation.attributes
 
 
+def test_a_parallel_build_renders_every_entry_before_its_writers_fork(tmp_path: Path) -> None:
+    # Pages are written in forked processes, whose caches die with them: the
+    # main process renders every entry first, so that each writer inherits them.
+    parallel = build_app(copy_root("chapters", tmp_path / "parallel"), parallel=2)
+    domain = get_domain(parallel.env)
+    cited = {key for key, _ in domain.book.frequency}
+    assert {key for builder, key in domain.entry_markup if builder == "html"} == cited
+    # The markup is the one a page's own writer makes.
+    serial = build_app(copy_root("chapters", tmp_path / "serial"))
+    for page in ("ch1.html", "ch3.html", "works.html"):
+        assert read(parallel.outdir, page) == read(serial.outdir, page), page
+
+
 def test_the_bibliography_is_out_of_the_collectors_walks_until_the_next_build(
     tmp_path: Path,
 ) -> None:

@@ -14,36 +14,69 @@ nodes per entry. Other builders get the formatted nodes instead of this node
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from docutils.utils import new_document
 
 from sphinx_ext.domain import get_domain
 from sphinx_ext.rendering.html import in_latin1
+from sphinx_ext.resolution import writes_entries_as_markup
 
-__all__ = ["REUSED"]
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__all__ = ["REUSED", "render_before_parallel_writing"]
 
 
 def _visit_reused(self: Any, node: nodes.Element) -> None:
-    domain = get_domain(self.builder.env)
-    cache_key = (self.builder.name, node["key"])
+    self.body.append(_markup(self, node["key"]))
+    raise nodes.SkipNode
+
+
+def _markup(translator: Any, key: str) -> str:
+    """The entry of *key* as *translator*'s builder writes it, rendered once per build."""
+    domain = get_domain(translator.builder.env)
+    cache_key = (translator.builder.name, key)
     markup = domain.entry_markup.get(cache_key)
     if markup is None:
         # A paragraph, as in the list: some visitors look at the parent.
-        holder = nodes.paragraph("", "", *domain.entry_nodes(node["key"]))
-        start = len(self.body)
+        holder = nodes.paragraph("", "", *domain.entry_nodes(key))
+        start = len(translator.body)
         for child in holder.children:
-            child.walkabout(self)
-        markup = "".join(self.body[start:])
-        if self.builder.format == "html":
+            child.walkabout(translator)
+        markup = "".join(translator.body[start:])
+        if translator.builder.format == "html":
             # Most entries have curly quotes: see whole_book_listing.
             markup = in_latin1(markup)
         domain.entry_markup[cache_key] = markup
-        del self.body[start:]
+        del translator.body[start:]
         # Its plain text is in the node already (search, astext()).
-        domain.drop_rich_text(node["key"])
-    self.body.append(markup)
-    raise nodes.SkipNode
+        domain.drop_rich_text(key)
+    return markup
+
+
+def render_before_parallel_writing(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: when HTML pages are written in parallel, render every entry now.
+
+    Sphinx resolves pages in the main process and writes them in forked ones,
+    a chunk of pages each, and a cache filled in a forked process dies with
+    it: every chunk would render again the entries its lists show. Rendered
+    here, before the first fork, they are inherited by all.
+    """
+    builder = app.builder
+    settings = getattr(builder, "docsettings", None)
+    if not (builder.parallel_ok and builder.format == "html" and settings is not None):
+        return
+    if not writes_entries_as_markup(builder):  # EPUB lists hold the formatted nodes
+        return
+    domain = get_domain(builder.env)
+    if builder.name in domain.entries_rendered_by:
+        return
+    domain.entries_rendered_by.add(builder.name)
+    translator = builder.create_translator(new_document(docname, settings), builder)
+    for key, _ in domain.book.frequency:
+        _markup(translator, key)
 
 
 #: Writers that collect their output in ``self.body`` (HTML, LaTeX).
