@@ -51,6 +51,13 @@ def test_a_read_citation_is_one_childless_node_holding_the_domains_records(
         for citation in citations:
             assert not gc.is_tracked(citation["items"])
             assert not gc.is_tracked(citation.attributes)
+    # So are the domain's records and the book's References entries.
+    assert not any(
+        gc.is_tracked(record) for kept in domain.stored_citations.values() for record in kept
+    )
+    assert not any(
+        gc.is_tracked(entry) for kept in domain.book.stored_references.values() for entry in kept
+    )
     # Written, each one has its text and an item per work.
     page = read(app.outdir, "ch1.html")
     assert [item["text"] for item in citation_items(page)][:2] == ["Alpha, 2020", "Beta, 2021"]

@@ -9,7 +9,8 @@ through the page's own translator the first time they meet a work, so each
 format escapes it its own way, and write the same markup for every later
 occurrence: a long book's Works Cited costs a string per entry, not a tree of
 nodes per entry. Other builders get the formatted nodes instead of this node
-(:mod:`sphinx_ext.resolution`).
+(:mod:`sphinx_ext.resolution`). When HTML pages are written in parallel, every
+entry is rendered in the main process first (:func:`render_before_parallel_writing`).
 """
 
 from __future__ import annotations
