@@ -14,6 +14,7 @@ their label index once per build, on ``builder-inited``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import pybtex.plugin
@@ -49,7 +50,7 @@ from sphinx_ext.nodes import (
 from sphinx_ext.warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable
     from collections.abc import Set as AbstractSet
 
     from pybtex.database import Entry
@@ -105,12 +106,9 @@ class CitationsDomain(Domain):
         """docname → its citations, as kept (:data:`~sphinx_ext._book.StoredItem`)."""
         return cast("dict[str, list[StoredCitation]]", self.data["citations"])
 
-    def citation_records(self) -> dict[str, list[CitationRecord]]:
-        """docname → its citations, made into records on each call."""
-        return {
-            docname: [citation_record(stored) for stored in citations]
-            for docname, citations in self.stored_citations.items()
-        }
+    def citation_records(self) -> Mapping[str, list[CitationRecord]]:
+        """docname → its citations as records, made for one document at a time."""
+        return _CitationRecords(self.stored_citations)
 
     @property
     def notes(self) -> dict[str, list[NoteRecord]]:
@@ -256,6 +254,23 @@ class CitationsDomain(Domain):
                     if item.key is not None:
                         found.setdefault(item.key, []).append((docname, line, item.locator))
         return found
+
+
+class _CitationRecords(Mapping[str, list[CitationRecord]]):
+    # Records made for every citation at once would all live until the book
+    # is computed: long enough for the garbage collector to move them among
+    # its oldest objects, and start one more walk over the whole heap.
+    def __init__(self, stored: dict[str, list[StoredCitation]]) -> None:
+        self._stored = stored
+
+    def __getitem__(self, docname: str) -> list[CitationRecord]:
+        return [citation_record(citation) for citation in self._stored[docname]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._stored)
+
+    def __len__(self) -> int:
+        return len(self._stored)
 
 
 def get_domain(env: BuildEnvironment) -> CitationsDomain:
