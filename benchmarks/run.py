@@ -20,7 +20,7 @@ Then the smallest book with a large bibliography (``--big-bib`` entries, same
 text) shows what loading and resolving it adds.
 
 Steps 1, 2, 4 and 5 and the large-bibliography build are repeated
-(``--repeat``, 3 by default), each from scratch and interleaved (floor, ext,
+(``--repeat``, 5 by default), each from scratch and interleaved (floor, ext,
 floor, ext, …) so that a slow spell of the machine hits both sides; the
 tables show the median build (wall time and peak memory), the JSON every one.
 
@@ -577,10 +577,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--build-timeout", type=float, default=1200.0,
                    help="seconds after which any other build is killed (0: no limit)")
     p.add_argument("--repeat", type=int, default=None,
-                   help="builds per measurement, the median kept (default 3; --quick: 1)")
+                   help="builds per measurement, the median kept (default 5; --quick: 1)")
     p.add_argument("--output", type=Path, default=RESULTS_DIR / "latest.json")
     args = p.parse_args(argv)
-    args.repeat = max(1, args.repeat or (1 if args.quick else 3))
+    args.repeat = max(1, args.repeat or (1 if args.quick else 5))
     sizes = [int(x) for x in (args.sizes or ("4,8,16" if args.quick else "50,100,200")).split(",")]
     big_entries = args.big_bib if args.big_bib is not None else (2000 if args.quick else 10000)
     timeout: float | None = (args.bibtex_timeout if args.bibtex_timeout is not None
