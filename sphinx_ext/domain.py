@@ -247,12 +247,12 @@ class CitationsDomain(Domain):
     def citing_locations(self) -> dict[str, list[tuple[str, int | None, str | None]]]:
         """Every place each work is cited: key → ``[(docname, line, locator)]``."""
         found: dict[str, list[tuple[str, int | None, str | None]]] = {}
-        stored = self.stored_citations
-        for docname in sorted(stored):
-            for line, items in stored[docname]:
-                for item in item_records(items):
+        records = self.citation_records()
+        for docname in sorted(records):
+            for record in records[docname]:
+                for item in record.items:
                     if item.key is not None:
-                        found.setdefault(item.key, []).append((docname, line, item.locator))
+                        found.setdefault(item.key, []).append((docname, record.line, item.locator))
         return found
 
 
