@@ -8,18 +8,25 @@ from __future__ import annotations
 
 import gc
 import json
+import pickle
 import weakref
 from io import StringIO
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
+from sphinxcontrib.bibtex.bibfile import BibData
 
 from sphinx_ext._book import MALFORMED, item_records
 from sphinx_ext.domain import get_domain
 from sphinx_ext.nodes import source_citation, source_item
 from tests.conftest import build_app, copy_root
 from tests.html_helpers import citation_items, read
+
+if TYPE_CHECKING:
+    from sphinx.environment import BuildEnvironment
+    from sphinxcontrib.bibtex.domain import BibtexDomain
 
 
 def test_a_read_citation_is_one_childless_node_holding_the_domains_records(
@@ -100,6 +107,35 @@ def test_a_parallel_build_renders_every_entry_before_its_writers_fork(tmp_path: 
     serial = build_app(copy_root("chapters", tmp_path / "serial"))
     for page in ("ch1.html", "ch3.html", "works.html"):
         assert read(parallel.outdir, page) == read(serial.outdir, page), page
+
+
+def test_parallel_readers_leave_the_bibliography_in_the_main_process(tmp_path: Path) -> None:
+    # Each parallel reader pickles its whole environment back to the main
+    # process; the bibliography is the main process's already.
+    sent_back: list[int] = []
+
+    def note_merge(app: object, env: object, docnames: set[str], other: BuildEnvironment) -> None:
+        sent_back.append(len(other.domaindata["cite"]["bibdata"].data.entries))
+
+    srcdir = copy_root("chapters", tmp_path)
+    app = SphinxTestApp(
+        "html", srcdir=srcdir, status=StringIO(), warning=StringIO(), freshenv=True, parallel=2
+    )
+    try:
+        app.connect("env-merge-info", note_merge)
+        app.build()
+    finally:
+        app.cleanup()
+    assert app.statuscode == 0 and app.warning.getvalue() == ""
+    assert len(sent_back) >= 2 and set(sent_back) == {0}
+    loaded = cast("BibtexDomain", app.env.get_domain("cite")).bibdata.data.entries
+    assert len(loaded) > 0
+    # The environment saved for the next build keeps it whole, as a plain
+    # BibData, so that sphinxcontrib-bibtex's cache finds it up to date.
+    saved = pickle.loads((Path(app.doctreedir) / "environment.pickle").read_bytes())
+    bibdata = saved.domaindata["cite"]["bibdata"]
+    assert type(bibdata) is BibData
+    assert list(bibdata.data.entries) == list(loaded)
 
 
 def test_the_bibliography_is_out_of_the_collectors_walks_until_the_next_build(
