@@ -135,6 +135,6 @@ def verify(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
-    """Scale benchmark, not in CI (~21 min on 2 cores); `-- --quick` for a smoke run."""
+    """Scale benchmark, not in CI (~22 min on 2 cores); `-- --quick` for a smoke run."""
     session.install("-e", ".")
     session.run("python", "-m", "benchmarks.run", *session.posargs)
