@@ -74,6 +74,29 @@ def check_bibfiles(app: Sphinx, config: Config) -> None:
     config.bibtex_bibfiles = kept
 
 
+_loaded_in: int | None = None
+
+
+class _LoadedBibliography(BibData):
+    """sphinxcontrib-bibtex's :class:`BibData`, pickled whole only where it was loaded.
+
+    Sphinx's parallel readers each pickle their whole environment back to
+    the main process, which takes only their documents' share of it. The
+    bibliography is the main process's already: sent back with every chunk
+    of documents, it would be pickled, unpickled and collected once per chunk
+    for nothing (1.25 MB a chunk for 2,000 entries). A forked
+    process pickles it empty; the process that loaded it pickles it whole,
+    as a plain :class:`BibData`, for the environment saved between builds.
+    """
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[BibData], tuple[object, ...]]:
+        if os.getpid() == _loaded_in:
+            return BibData, tuple(self)
+        return BibData, (self.encoding, {}, BibliographyData())
+
+
 def load_bibliography(app: Sphinx) -> None:
     """``builder-inited``: parse the ``.bib`` files, reporting every error."""
     global _loaded_in
@@ -93,29 +116,6 @@ def load_bibliography(app: Sphinx) -> None:
             )
     for error in errors:
         _report(error, paths)
-
-
-_loaded_in: int | None = None
-
-
-class _LoadedBibliography(BibData):
-    """sphinxcontrib-bibtex's :class:`BibData`, pickled whole only where it was loaded.
-
-    Sphinx's parallel readers each pickle their whole environment back to
-    the main process, which takes only their documents' share of it. The
-    bibliography is the main process's already: sent back with every chunk
-    of documents, it would be pickled, unpickled and collected once per chunk
-    for nothing (a tenth of a second a chunk for 2,000 entries). A forked
-    process pickles it empty; the process that loaded it pickles it whole,
-    as a plain :class:`BibData`, for the environment saved between builds.
-    """
-
-    __slots__ = ()
-
-    def __reduce__(self) -> tuple[type[BibData], tuple[object, ...]]:
-        if os.getpid() == _loaded_in:
-            return BibData, tuple(self)
-        return BibData, (self.encoding, {}, BibliographyData())
 
 
 def bibdata(env: BuildEnvironment) -> BibData:
