@@ -84,6 +84,7 @@ def register_nodes(app: Sphinx) -> None:
         html=html.WHOLE_BOOK,
         epub=html.WHOLE_BOOK,
         singlehtml=html.WHOLE_BOOK,
+        latex=latex.WHOLE_BOOK,
     )
     for placeholder in PLACEHOLDERS:
         # Replaced at write time; a builder that skips that step shows nothing.

@@ -34,6 +34,7 @@ from sphinx_ext.resolution import fill_list_when_written, release_when_written
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
     from sphinx.writers.latex import LaTeXTranslator
 
 __all__ = [
@@ -45,7 +46,9 @@ __all__ = [
     "LIST",
     "SECTION_TITLE",
     "TITLE",
+    "WHOLE_BOOK",
     "adjust_tables",
+    "chapters_open_any",
     "number_chapters_only",
     "setup",
     "target_name",
@@ -56,9 +59,31 @@ LATEX_PACKAGE = "sphinxsourcecitations"
 
 _PACKAGE_TEXT = r"""\NeedsTeXFormat{LaTeX2e}
 \ProvidesPackage{sphinxsourcecitations}[2026/02/01 v1.0 source citations (sphinx_ext)]
-% References list URLs in full: let them break anywhere, not only at slashes,
-% so that none runs into the margin.
-\IfFileExists{xurl.sty}{\RequirePackage{xurl}}{}
+% URLs break only after / . - ? & = (never inside a word), and their letters
+% are never spaced out to fill a line: the reference lists are ragged-right.
+\def\UrlBreaks{\do\/\do\.\do\-\do\?\do\&\do\=}
+\def\UrlBigBreaks{}
+\def\UrlNoBreaks{\do\(\do\[\do\{\do\<}
+% Every other character is ordinary (no break after a : or a +).
+\def\UrlOrds{\do\*\do\~\do\'\do\"\do\:\do\+\do\;\do\!\do\_\do\|\do\@\do\>\do\]\do\)\do\,}
+\Urlmuskip=0mu\relax
+\newenvironment{sphinxsrcreferences}{\par\raggedright}{\par}
+% An inline citation is set upright, like the text around it (Sphinx sets
+% its cross-references in italics).
+\protected\def\sphinxsrcitem#1{#1}
+% A link lands with its line in view: the anchor is raised by a line, as
+% hyperref raises those of sections and counters.
+\protected\def\sphinxsrcanchor#1{\Hy@raisedlink{\hypertarget{#1}{}}}
+% The PDF's bookmarks carry the chapter and section numbers.
+\hypersetup{bookmarksnumbered=true}
+% Running heads of a whole-book listing (the Works Cited) name the listing,
+% not the chapter list it shows at the moment.
+\newcommand\sphinxsrcfixmarks[1]{%
+  \markboth{#1}{#1}%
+  \let\sphinxsrc@sectionmark\sectionmark\def\sectionmark##1{}%
+  \let\sphinxsrc@subsectionmark\subsectionmark\def\subsectionmark##1{}}
+\newcommand\sphinxsrcfreemarks{%
+  \let\sectionmark\sphinxsrc@sectionmark\let\subsectionmark\sphinxsrc@subsectionmark}
 % Titles and captions come back in the table of contents and the list of
 % figures. There a citation is text: the line is a link already, and the
 % anchor of the item belongs to the page that holds the item.
@@ -67,7 +92,7 @@ _PACKAGE_TEXT = r"""\NeedsTeXFormat{LaTeX2e}
 \def\@starttoc#1{\begingroup\sphinxsrc@inlisttrue\sphinxsrc@starttoc{#1}\endgroup}
 % Robust (\protected), so that titles and captions can hold them.
 \protected\def\sphinxsrclink#1#2{\ifsphinxsrc@inlist#2\else\hyperlink{#1}{#2}\fi}
-\protected\def\sphinxsrctarget#1{\ifsphinxsrc@inlist\else\hypertarget{#1}{}\fi}
+\protected\def\sphinxsrctarget#1{\ifsphinxsrc@inlist\else\sphinxsrcanchor{#1}\fi}
 % Only the chapters are numbered, as in HTML: front and back matter (a
 % preface, the Works Cited) neither show a number nor take one from the
 % chapters that follow.
@@ -78,6 +103,8 @@ _PACKAGE_TEXT = r"""\NeedsTeXFormat{LaTeX2e}
 \AtBeginDocument{\pdfstringdefDisableCommands{%
   \def\sphinxsrclink#1#2{#2}%
   \def\sphinxsrctarget#1{}%
+  \def\sphinxsrcitem#1{#1}%
+  \def\sphinxsrcanchor#1{}%
 }}
 \endinput
 """
@@ -142,12 +169,12 @@ def _visit_item(self: LaTeXTranslator, node: nodes.Element) -> None:
         elif holder is not None:
             self.body.append(rf"\sphinxsrctarget{{{name}}}")
         else:
-            self.body.append(rf"\hypertarget{{{name}}}{{}}")
+            self.body.append(rf"\sphinxsrcanchor{{{name}}}")
     link = node.children[0] if len(node.children) == 1 else None
     if isinstance(link, nodes.reference):
         entry = _target_of_uri(link.get("refuri", ""))
         if entry is not None:
-            self.body.append(r"\sphinxcrossref{")
+            self.body.append(r"\sphinxsrcitem{")
             _link(self, link, entry, holder is not None)
             self.body.append("}")
             raise nodes.SkipNode
@@ -174,17 +201,19 @@ def _depart_section_title(self: LaTeXTranslator, node: nodes.Element) -> None:
     type(self).depart_title(self, node)
     pending = _pending_targets(self)
     if pending and isinstance(node.parent, nodes.section):
-        self.body.extend(rf"\hypertarget{{{name}}}{{}}" for name in pending)
+        self.body.extend(rf"\sphinxsrcanchor{{{name}}}" for name in pending)
         pending.clear()
 
 
 def _visit_list(self: LaTeXTranslator, node: nodes.Element) -> None:
     fill_list_when_written(self.builder, node)
+    self.body.append("\\begin{sphinxsrcreferences}\n")
     self.visit_enumerated_list(node)
 
 
 def _depart_list(self: LaTeXTranslator, node: nodes.Element) -> None:
     self.depart_enumerated_list(node)
+    self.body.append("\\end{sphinxsrcreferences}\n")
     release_when_written(node)
 
 
@@ -195,7 +224,7 @@ def _visit_entry(self: LaTeXTranslator, node: nodes.Element) -> None:
         # The label serves Sphinx's own links (the frequency table's), the
         # hypertarget the items' \hyperlink.
         self.body.append(self.hypertarget(node_id))
-        self.body.append(rf"\hypertarget{{{target_name(docname, node_id)}}}{{}}")
+        self.body.append(rf"\sphinxsrcanchor{{{target_name(docname, node_id)}}}")
 
 
 def _depart_entry(self: LaTeXTranslator, node: nodes.Element) -> None:
@@ -245,6 +274,20 @@ def _depart_title(self: LaTeXTranslator, node: nodes.Element) -> None:
     self.body.append(self.context.pop())
 
 
+def _visit_whole_book(self: LaTeXTranslator, node: nodes.Element) -> None:
+    self.visit_container(node)
+    title = self.builder.env.titles.get(self.curfilestack[-1])
+    if title is not None:
+        node["marks_fixed"] = True
+        self.body.append(rf"\sphinxsrcfixmarks{{{self.escape(title.astext())}}}" + "\n")
+
+
+def _depart_whole_book(self: LaTeXTranslator, node: nodes.Element) -> None:
+    if node.attributes.pop("marks_fixed", False):
+        self.body.append("\\sphinxsrcfreemarks\n")
+    self.depart_container(node)
+
+
 def adjust_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Let the frequency table break across pages, its long titles wrapping.
 
@@ -259,6 +302,13 @@ def adjust_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             for cls in ("longtable", "colwidths-given"):
                 if cls not in table["classes"]:
                     table["classes"].append(cls)
+    # The Works Cited's lists by category are set ragged-right, like the References.
+    for listing in list(doctree.findall(nodes.bullet_list)):
+        if "works-cited-category" in listing["classes"]:
+            parent = listing.parent
+            at = parent.index(listing)
+            parent.insert(at + 1, nodes.raw("", "\\end{sphinxsrcreferences}\n", format="latex"))
+            parent.insert(at, nodes.raw("", "\\begin{sphinxsrcreferences}\n", format="latex"))
 
 
 def number_chapters_only(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -296,10 +346,44 @@ def _write_package(app: Sphinx) -> None:
         Path(app.outdir, f"{LATEX_PACKAGE}.sty").write_text(_PACKAGE_TEXT, encoding="utf-8")
 
 
+def _contents_named_by_the_language(app: Sphinx) -> None:
+    """The contents page keeps its language's name ("Contents" in English).
+
+    Sphinx names it after the caption of the root document's first toctree
+    (a book's "Chapters"); an author's ``latex_elements["contentsname"]``
+    still wins.
+    """
+    builder = app.builder
+    if builder.format == "latex" and hasattr(builder, "get_contentsname"):
+        builder.get_contentsname = lambda indexfile: ""  # type: ignore[method-assign]
+
+
+def chapters_open_any(app: Sphinx, config: Config) -> None:
+    """``config-inited``: chapters start on any page, unless the author chose.
+
+    Sphinx's ``manual`` class starts every chapter on a right-hand page, which
+    leaves a blank page before about half of them. ``openany`` joins the
+    ``extraclassoptions`` of ``latex_elements`` unless they name ``openany`` or
+    ``openright`` already (``"openright"`` brings the blank pages back).
+    """
+    elements = config.latex_elements
+    if not isinstance(elements, dict):
+        return
+    options = str(elements.get("extraclassoptions", ""))
+    if re.search(r"\bopen(?:any|right)\b", options):
+        return
+    config.latex_elements = {
+        **elements,
+        "extraclassoptions": ",".join(filter(None, (options, "openany"))),
+    }
+
+
 def setup(app: Sphinx) -> None:
     """Register what LaTeX needs beyond the node visitors."""
     app.add_latex_package(LATEX_PACKAGE, after_hyperref=True)
     app.connect("builder-inited", _write_package)
+    app.connect("builder-inited", _contents_named_by_the_language)
+    app.connect("config-inited", chapters_open_any)
     # After fill_citations (500) has built the table.
     app.connect("doctree-resolved", adjust_tables, priority=600)
     app.connect("doctree-resolved", number_chapters_only, priority=600)
@@ -315,3 +399,4 @@ BACKLINKS = (_visit_backlinks, None)
 TITLE = (_visit_title, _depart_title)
 #: For every ``title`` node: Sphinx's own, then the targets held back.
 SECTION_TITLE = (_visit_section_title, _depart_section_title)
+WHOLE_BOOK = (_visit_whole_book, _depart_whole_book)
