@@ -33,7 +33,7 @@ from ._identifiers import (
 from ._settings import VerifySettings
 from ._sources import CitingLocation, Source
 
-__all__ = ["run_static_checks", "source_kind"]
+__all__ = ["placeholder_url", "run_static_checks", "source_kind"]
 
 BOOK_TYPES = frozenset({"book", "inbook", "incollection", "booklet", "mvbook", "bookinbook"})
 WEB_TYPES = frozenset({"online", "electronic", "www", "webpage", "software", "dataset", "manual"})
@@ -168,25 +168,35 @@ def _keywords(source: Source) -> set[str]:
     return {k.strip().lower() for k in re.split(r"[,;]", source.get("keywords")) if k.strip()}
 
 
+def placeholder_url(url: str) -> str | None:
+    """What *url* is when it stands for a site rather than a work, else ``None``.
+
+    >>> placeholder_url("https://www.marktechpost.com/"), placeholder_url("https://x.org/blog/")
+    ('a bare domain', 'a section index (/blog/)')
+    >>> placeholder_url("https://x.org/blog/serving-llms") is None
+    True
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme not in {"http", "https"} or not parts.netloc or parts.query:
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    if not segments:
+        return "a bare domain"
+    if all(s.lower() in INDEX_SEGMENTS for s in segments):
+        return f"a section index ({parts.path})"
+    return None
+
+
 def check_placeholder_urls(sources: Iterable[Source]) -> Iterator[_Raw]:
     for source in sources:
         url = source.get("url")
         if not url or "homepage" in _keywords(source):
             continue
-        try:
-            parts = urlsplit(url)
-        except ValueError:
-            continue
-        if parts.scheme not in {"http", "https"} or not parts.netloc:
-            continue
-        segments = [s for s in parts.path.split("/") if s]
-        if parts.query:
-            continue
-        if not segments:
-            what = "a bare domain"
-        elif all(s.lower() in INDEX_SEGMENTS for s in segments):
-            what = f"a section index ({parts.path})"
-        else:
+        what = placeholder_url(url)
+        if what is None:
             continue
         yield _Raw(
             Check.PLACEHOLDER_URL,

@@ -1,0 +1,161 @@
+"""``python -m sphinx_ext`` (the ``sphinx-citations`` script): import, export and diff.
+
+A thin shell over :mod:`sphinx_ext.workflow`: it reads the arguments, reads and
+writes the files, and turns every failure into one line on standard error.
+Exit status: 0 success, 1 findings a CI should stop on, 2 usage errors (bad
+arguments, missing or unreadable input, an output that would overwrite a file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from sphinx_ext._files import write_atomically
+
+__all__ = ["main"]
+
+PROG = "sphinx-citations"
+OK, FINDINGS, USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """A failure that ends the command with one line and a status."""
+
+    def __init__(self, message: str, status: int = USAGE) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, not argparse's usage block.
+        self.exit(USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CliError(f"{path}: is a folder, not a file") from None
+    except OSError as error:
+        raise CliError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise CliError(f"{path}:{line}: not UTF-8 text") from None
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        write_atomically(path, text)
+    except OSError as error:
+        raise CliError(f"{path}: cannot be written ({error.strerror})") from None
+
+
+# -- import -------------------------------------------------------------------------------
+
+
+def _import(args: argparse.Namespace) -> int:
+    from sphinx_ext.workflow.importer import (
+        bibtex,
+        import_listing,
+        relative_bib,
+        report,
+        skeleton,
+    )
+    from sphinx_ext.workflow.markdown import parse_listing
+
+    source: Path = args.source
+    listing = parse_listing(_read_text(source))
+    imported = import_listing(listing)
+    files: dict[Path, str] = {}
+    if args.chapters is not None:
+        book: Path = args.chapters
+        if book.exists() and not book.is_dir():
+            raise CliError(f"{book}: exists and is not a folder")
+        bib = relative_bib(str(book.resolve()), str(args.output.resolve()))
+        files = {book / name: text for name, text in skeleton(imported, bib).items()}
+        existing = sorted(str(path) for path in files if path.exists())
+        if existing:
+            raise CliError(
+                f"{existing[0]}: exists; not overwritten ({len(existing)} such files, "
+                "choose an empty folder)"
+            )
+    for problem in sorted(imported.problems, key=lambda p: p.line):
+        print(f"{source}:{problem.line}: {problem.message}", file=sys.stderr)
+    _write(args.output, bibtex(imported, source.name))
+    for path, text in files.items():
+        _write(path, text)
+    if args.report is not None:
+        _write(args.report, report(imported, source.name))
+    merged = sum(1 for work in imported.works if work.merged)
+    entries = sum(len(chapter.entries) for chapter in listing.chapters)
+    print(
+        f"{args.output}: {len(imported.works)} works from {entries} entries "
+        f"({merged} merged from variants); {len(imported.placeholders)} placeholder URLs, "
+        f"{len(imported.table)} frequency-table findings, "
+        f"{len(imported.problems)} lines not read"
+        + (f"; skeleton in {args.chapters}" if args.chapters is not None else "")
+    )
+    return FINDINGS if imported.problems else OK
+
+
+# -- the parser ---------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Import a hand-kept Works Cited, export a book's bibliography, "
+        "diff two builds' citations.",
+        epilog="Exit status: 0 success, 1 findings, 2 usage errors.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    importing = commands.add_parser(
+        "import",
+        help="a Markdown Works Cited to a .bib (and a skeleton book)",
+        description="Read a works-cited file in the seed's Markdown convention and write one "
+        "BibTeX entry per work; variants of one work are merged (README, 'Workflow'). "
+        "Exit status 1 when some lines could not be read (they are listed on stderr).",
+    )
+    importing.add_argument("source", type=Path, metavar="WORKS_CITED.md")
+    importing.add_argument("-o", "--output", type=Path, required=True, metavar="BIB")
+    importing.add_argument(
+        "--chapters",
+        type=Path,
+        metavar="DIR",
+        help="also write a MyST book here (conf.py, index.md, one file per chapter) whose "
+        "build lists each chapter's works in the file's order",
+    )
+    importing.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="write what was found (lines not read, merges, placeholder URLs, the "
+        "frequency table against the lists) as Markdown",
+    )
+    importing.set_defaults(run=_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        status: int = args.run(args)
+    except CliError as error:
+        print(f"{PROG} {args.command}: error: {error}", file=sys.stderr)
+        return error.status
+    except KeyboardInterrupt:
+        print(f"{PROG} {args.command}: interrupted", file=sys.stderr)
+        return 130
+    return status

@@ -1,0 +1,9 @@
+"""The author's workflow around the book, without Sphinx: import, export, diff.
+
+- :mod:`~sphinx_ext.workflow.markdown` reads a hand-kept Works Cited in the
+  seed's Markdown convention;
+- :mod:`~sphinx_ext.workflow.importer` turns it into works (variants merged by
+  a documented rule), a ``.bib``, a skeleton book and a report.
+
+The command line (:mod:`sphinx_ext.cli`) is the shell around them.
+"""
