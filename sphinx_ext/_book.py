@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from sphinx_ext._works import Work
 
 __all__ = [
+    "ALPHABETICAL",
+    "FIRST_CITATION",
     "MALFORMED",
     "Book",
     "Chapter",
@@ -49,6 +51,10 @@ __all__ = [
 #: The status of an item that could not be parsed (never in a chapter's list).
 MALFORMED = "malformed"
 
+#: Orders of a chapter's References: as first cited in it, or by label.
+FIRST_CITATION = "first-citation"
+ALPHABETICAL = "alphabetical"
+
 
 class ItemRecord(NamedTuple):
     """One item of a citation, as collected from a document."""
@@ -70,8 +76,11 @@ class ItemRecord(NamedTuple):
 #: pass, where it walks a named tuple, one per cited work of the book, in
 #: every full collection of the build.
 StoredItem = tuple[str | None, str | None, str, str, str]
-#: A :class:`CitationRecord` as the domain keeps it: ``(line, items)``.
-StoredCitation = tuple[int | None, tuple[StoredItem, ...]]
+#: A :class:`CitationRecord` as the domain keeps it: ``(line, items)``, or
+#: ``(line, items, role)`` for a sphinxcontrib-bibtex role.
+StoredCitation = (
+    tuple[int | None, tuple[StoredItem, ...]] | tuple[int | None, tuple[StoredItem, ...], str]
+)
 
 
 def stored_items(items: Iterable[ItemRecord]) -> tuple[StoredItem, ...]:
@@ -113,15 +122,20 @@ class CitationRecord(NamedTuple):
 
     line: int | None
     items: tuple[ItemRecord, ...]
+    #: The sphinxcontrib-bibtex role that made it (``"cite:p"``), or ``""`` for ours.
+    role: str = ""
 
     def stored(self) -> StoredCitation:
         """The record as kept (see :data:`StoredItem`)."""
+        if self.role:
+            return (self.line, stored_items(self.items), self.role)
         return (self.line, stored_items(self.items))
 
 
 def citation_record(stored: StoredCitation) -> CitationRecord:
     """A kept citation as a :class:`CitationRecord` again."""
-    return CitationRecord(stored[0], item_records(stored[1]))
+    role = stored[2] if len(stored) > 2 else ""
+    return CitationRecord(stored[0], item_records(stored[1]), role)
 
 
 class NoteRecord(NamedTuple):
@@ -184,7 +198,7 @@ class Book:
     by_number: dict[int, Chapter] = field(default_factory=dict)
 
     def references(self, chapter: int) -> list[ReferenceEntry]:
-        """The References of *chapter*, numbered in order of first citation."""
+        """The References of *chapter*, numbered in the order the book asked for."""
         return [ReferenceEntry._make(entry) for entry in self.stored_references.get(chapter, ())]
 
     def cites_anything(self, chapter: int) -> bool:
@@ -197,13 +211,16 @@ def build_book(
     citations: Mapping[str, Sequence[CitationRecord]],
     notes: Mapping[str, Sequence[NoteRecord]],
     labels: Mapping[str, str],
+    order: str = FIRST_CITATION,
 ) -> Book:
     """Compute the :class:`Book` from the collected per-document records.
 
     *labels* maps every key of the bibliography to its citation label; it
     breaks ties in the frequency table, and its order fixes the anchors.
+    *order* is the order of each chapter's References, numbered in that
+    order: :data:`FIRST_CITATION` or :data:`ALPHABETICAL` (by label).
     """
-    order = labels
+    known = labels
     chapter_of: dict[str, int] = {}
     references: dict[int, list[StoredEntry]] = {}
     chapters_of_work: dict[str, list[int]] = defaultdict(list)
@@ -213,12 +230,15 @@ def build_book(
             chapter_of[docname] = chapter.number
             for citation in citations.get(docname, ()):
                 for item in citation.items:
-                    if item.key is not None and item.key in order:
+                    if item.key is not None and item.key in known:
                         backrefs.setdefault(item.key, []).append((docname, item.node_id))
         chapter_notes = _notes_of(chapter, notes)
+        cited = list(backrefs.items())
+        if order == ALPHABETICAL:
+            cited.sort(key=lambda pair: (labels[pair[0]].casefold(), pair[0]))
         references[chapter.number] = [
             (number, key, chapter_notes.get(key), tuple(places))
-            for number, (key, places) in enumerate(backrefs.items(), start=1)
+            for number, (key, places) in enumerate(cited, start=1)
         ]
         for key in backrefs:
             chapters_of_work[key].append(chapter.number)
@@ -232,7 +252,7 @@ def build_book(
         frequency=frequency,
         shared_with=_shared(chapters_of_work),
         chapter_of=chapter_of,
-        anchors=anchors_for(order),
+        anchors=anchors_for(known),
         by_number={chapter.number: chapter for chapter in chapters},
     )
 

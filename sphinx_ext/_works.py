@@ -22,7 +22,7 @@ import dataclasses
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -34,11 +34,19 @@ if TYPE_CHECKING:
     from pybtex.database import Entry, Person
 
 __all__ = [
+    "BOOK_PART_TYPES",
+    "BOOK_TYPES",
+    "CATEGORY_TITLES",
+    "TYPE_CATEGORIES",
+    "WHOLE_BOOK_TYPES",
     "Category",
     "PlainFields",
     "Work",
     "build_works",
+    "first_family",
+    "is_others",
     "letters",
+    "named_persons",
     "normalize_name",
     "plain",
     "rich_text",
@@ -52,29 +60,49 @@ class Category(StrEnum):
     ACADEMIC = "academic"
     STANDARD = "standard"
     BOOK = "book"
+    REPORT = "report"
     VENDOR_DOCS = "vendor-docs"
     INDUSTRY = "industry"
 
     @property
     def heading(self) -> str:
-        """The heading the Works Cited gives this category."""
-        return _CATEGORY_TITLES[self]
+        """The heading the Works Cited gives this category by default."""
+        return CATEGORY_TITLES[self]
 
 
-_CATEGORY_TITLES = {
+#: The default heading of each category (``citations_category_titles`` changes them).
+CATEGORY_TITLES = {
     Category.ACADEMIC: "Academic Papers",
     Category.STANDARD: "Industry Standards",
     Category.BOOK: "Published Books",
+    Category.REPORT: "Reports and Working Papers",
     Category.VENDOR_DOCS: "Vendor Documentation",
     Category.INDUSTRY: "Industry Research and Blog Posts",
 }
 
-_BOOK_TYPES = frozenset({"book", "inbook", "incollection", "mvbook", "booklet"})
-_ACADEMIC_TYPES = frozenset(
-    {"article", "inproceedings", "conference", "phdthesis", "mastersthesis", "thesis"}
-)
-_STANDARD_TYPES = frozenset({"standard"})
-_DOCS_TYPES = frozenset({"manual", "software"})
+#: Entry types of a whole book: its title is the book's (in italics).
+WHOLE_BOOK_TYPES = frozenset({"book", "mvbook", "booklet", "bookinbook"})
+#: Entry types of a part of a book: a chapter, or a contribution to a collection.
+BOOK_PART_TYPES = frozenset({"inbook", "incollection", "suppbook"})
+#: Every entry type that is a book or a part of one (pages pin a place in it).
+BOOK_TYPES = WHOLE_BOOK_TYPES | BOOK_PART_TYPES
+
+#: The category of each BibTeX and biblatex entry type, unless an entry says
+#: otherwise (``category`` or ``keywords``) or ``citations_categories`` maps
+#: its type elsewhere. A type not listed (``misc``, ``online``, …) is an
+#: academic paper when it has a DOI or an arXiv id, industry research otherwise.
+TYPE_CATEGORIES: Mapping[str, Category] = {
+    **dict.fromkeys(BOOK_TYPES, Category.BOOK),
+    **dict.fromkeys(
+        ("article", "inproceedings", "conference", "proceedings", "mvproceedings"),
+        Category.ACADEMIC,
+    ),
+    **dict.fromkeys(("phdthesis", "mastersthesis", "thesis"), Category.ACADEMIC),
+    **dict.fromkeys(("techreport", "report", "unpublished"), Category.REPORT),
+    "standard": Category.STANDARD,
+    **dict.fromkeys(("manual", "software"), Category.VENDOR_DOCS),
+}
+
 # Smart quotes may reach a label as typographic apostrophes.
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 _ARTICLES = re.compile(r"^(the|an|a)\s+", re.IGNORECASE)
@@ -199,6 +227,9 @@ class Work:
     aliases: tuple[str, ...]
     #: Raw BibTeX fields (plain text), for checks and machine-readable output.
     fields: Mapping[str, str] = field(default_factory=dict)
+    #: The first author's family name, or the organization's name, as the
+    #: bibliography's name parser reads it ("Red Hat" for ``{Red Hat}``).
+    family: str = ""
 
     @property
     def cite_label(self) -> str:
@@ -206,13 +237,17 @@ class Work:
         return f"{self.label}, {self.year}{self.letter}"
 
 
-def build_works(entries: Mapping[str, Entry]) -> dict[str, Work]:
+def build_works(
+    entries: Mapping[str, Entry], type_categories: Mapping[str, Category] | None = None
+) -> dict[str, Work]:
     """Build every :class:`Work` of a bibliography, letters included.
 
-    Cost is linear in the number of entries plus a sort within each group of
-    works sharing label and year.
+    *type_categories* maps entry types to categories, over
+    :data:`TYPE_CATEGORIES`. Cost is linear in the number of entries plus a
+    sort within each group of works sharing label and year.
     """
-    drafts = {key: _draft(key, entry) for key, entry in entries.items()}
+    categories = {**TYPE_CATEGORIES, **(type_categories or {})}
+    drafts = {key: _draft(key, entry, categories) for key, entry in entries.items()}
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for key, draft in drafts.items():
         groups[(normalize_name(draft.label), draft.year)].append(key)
@@ -263,9 +298,9 @@ class PlainFields(Mapping[str, str]):
         return f"PlainFields({dict(self)!r})"
 
 
-def _draft(key: str, entry: Entry) -> Work:
+def _draft(key: str, entry: Entry, type_categories: Mapping[str, Category]) -> Work:
     fields = PlainFields(entry.fields)
-    persons = list(entry.persons.get("author") or entry.persons.get("editor") or ())
+    persons = named_persons(entry)
     full_name, is_org = _author_label(persons, fields)
     label = fields.get("shortauthor") or full_name
     aliases = _unique(a for a in (label, full_name, fields.get("organization")) if a)
@@ -279,16 +314,40 @@ def _draft(key: str, entry: Entry) -> Work:
         letter="",
         title=fields.get("title", ""),
         url=url,
-        category=_category(entry.type.lower(), fields),
+        category=_category(entry.type.lower(), fields, type_categories),
         is_organization=is_org,
         aliases=aliases,
         fields=fields,
+        family=first_family(persons) or full_name,
     )
 
 
+def named_persons(entry: Entry) -> list[Person]:
+    """The persons an entry is known by: its authors, or else its editors."""
+    return list(entry.persons.get("author") or entry.persons.get("editor") or ())
+
+
+def is_others(person: Person) -> bool:
+    """Whether *person* is BibTeX's ``and others`` (shown as "et al.")."""
+    return str(person) == "others"
+
+
+def first_family(persons: Sequence[Person]) -> str:
+    """The family name of the first person (particles included), or an organization's name.
+
+    >>> from pybtex.database import Person
+    >>> first_family([Person("{Red Hat}")]), first_family([Person("van der Berg, Ann")])
+    ('Red Hat', 'van der Berg')
+    """
+    for person in persons:
+        if not is_others(person):
+            return plain(" ".join(person.prelast_names + person.last_names))
+    return ""
+
+
 def _author_label(persons: list[Person], fields: Mapping[str, str]) -> tuple[str, bool]:
-    others = bool(persons) and str(persons[-1]) == "others"
-    names = [p for p in persons if str(p) != "others"]
+    others = bool(persons) and is_others(persons[-1])
+    names = [p for p in persons if not is_others(p)]
     if not names:
         org = fields.get("organization") or fields.get("publisher") or "Anonymous"
         return org, True
@@ -316,7 +375,9 @@ def _is_organization(person: Person) -> bool:
 _CATEGORY_OF = {category.value: category for category in Category}
 
 
-def _category(entry_type: str, fields: Mapping[str, str]) -> Category:
+def _category(
+    entry_type: str, fields: Mapping[str, str], type_categories: Mapping[str, Category]
+) -> Category:
     explicit = fields.get("category", "").strip().lower()
     if explicit in _CATEGORY_OF:
         return _CATEGORY_OF[explicit]
@@ -326,14 +387,11 @@ def _category(entry_type: str, fields: Mapping[str, str]) -> Category:
         for value, category in _CATEGORY_OF.items():
             if value in named:
                 return category
-    if entry_type in _BOOK_TYPES:
-        return Category.BOOK
-    if entry_type in _STANDARD_TYPES:
-        return Category.STANDARD
-    if entry_type in _ACADEMIC_TYPES or "doi" in fields or "eprint" in fields:
+    mapped = type_categories.get(entry_type)
+    if mapped is not None:
+        return mapped
+    if "doi" in fields or "eprint" in fields:
         return Category.ACADEMIC
-    if entry_type in _DOCS_TYPES:
-        return Category.VENDOR_DOCS
     return Category.INDUSTRY
 
 

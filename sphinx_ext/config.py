@@ -53,6 +53,36 @@ def _positive_int(value: Any) -> str | None:
     return problem
 
 
+def _one_of(*choices: str) -> Validator:
+    def check(value: Any) -> str | None:
+        if isinstance(value, str) and value in choices:
+            return None
+        return f"expected one of {', '.join(repr(c) for c in choices)}, got {value!r}"
+
+    return check
+
+
+_CATEGORIES = ("academic", "standard", "book", "report", "vendor-docs", "industry")
+
+
+def _categories_by_type(value: Any) -> str | None:
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        return "expected a dict of entry type to category, e.g. {'techreport': 'report'}"
+    wrong = sorted(str(v) for v in value.values() if v not in _CATEGORIES)
+    if wrong:
+        return f"unknown categories {', '.join(wrong)} (known: {', '.join(_CATEGORIES)})"
+    return None
+
+
+def _category_titles(value: Any) -> str | None:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        return "expected a dict of category to heading, e.g. {'report': 'Working Papers'}"
+    wrong = sorted(str(k) for k in value if k not in _CATEGORIES)
+    if wrong:
+        return f"unknown categories {', '.join(wrong)} (known: {', '.join(_CATEGORIES)})"
+    return None
+
+
 def _meta(validator: Validator, help: str, rebuild: str = "env") -> dict[str, Any]:
     return {"validator": validator, "help": help, "rebuild": rebuild}
 
@@ -89,6 +119,31 @@ class CitationsConfig:
             _instance_of(bool),
             "Link each reference-list entry back to the places that cite it.",
             rebuild="html",
+        ),
+    )
+    references_order: str = field(
+        default="first-citation",
+        metadata=_meta(
+            _one_of("first-citation", "alphabetical"),
+            "Order of each chapter's References, numbered in that order: "
+            "'first-citation' (as first cited in the chapter) or 'alphabetical' (by label).",
+        ),
+    )
+    categories: dict[str, str] = field(
+        default_factory=dict,
+        metadata=_meta(
+            _categories_by_type,
+            "Source category by entry type, over the defaults, e.g. "
+            "{'techreport': 'report', 'misc': 'industry'}; categories: academic, standard, "
+            "book, report, vendor-docs, industry.",
+        ),
+    )
+    category_titles: dict[str, str] = field(
+        default_factory=dict,
+        metadata=_meta(
+            _category_titles,
+            "Headings of the source categories in the Works Cited, e.g. "
+            "{'report': 'Working Papers'}.",
         ),
     )
 

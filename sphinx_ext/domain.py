@@ -38,7 +38,7 @@ from sphinx_ext._book import (
 )
 from sphinx_ext._formatting import format_entry, plain_text
 from sphinx_ext._resolver import LabelIndex, Status
-from sphinx_ext._works import Work, build_works
+from sphinx_ext._works import Category, Work, build_works
 from sphinx_ext.chapters import find_chapters
 from sphinx_ext.nodes import (
     chapter_references,
@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from sphinx import addnodes
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
 __all__ = ["CitationsDomain", "get_domain"]
@@ -175,7 +176,7 @@ class CitationsDomain(Domain):
         entries = bibliography.bibdata(self.env).data.entries
         self._entries = entries
         with bibliography.made_out_of_the_collectors_sight():
-            self._works = build_works(entries)
+            self._works = build_works(entries, _type_categories(self.env.config))
             self._index = LabelIndex(self._works)
         self._formatted = {}
         self._plain = {}
@@ -238,21 +239,27 @@ class CitationsDomain(Domain):
         list_docs = {d for d, p in self.placements.items() if CHAPTER_REFERENCES in p}
         chapters = find_chapters(self.env, list_docs)
         labels = {key: work.cite_label for key, work in self.works.items()}
-        return build_book(chapters, self.citation_records(), self.notes, labels)
+        order = self.env.config.citations_references_order
+        return build_book(chapters, self.citation_records(), self.notes, labels, order)
 
     def pages_of_whole_book(self) -> list[str]:
         """Documents showing the frequency table or the Works Cited."""
         return sorted(d for d, p in self.placements.items() if WORKS_CITED in p or FREQUENCY in p)
 
-    def citing_locations(self) -> dict[str, list[tuple[str, int | None, str | None]]]:
-        """Every place each work is cited: key → ``[(docname, line, locator)]``."""
-        found: dict[str, list[tuple[str, int | None, str | None]]] = {}
+    def citing_locations(self) -> dict[str, list[tuple[str, int | None, str | None, str]]]:
+        """Every place each work is cited: key → ``[(docname, line, locator, role)]``.
+
+        *role* is the sphinxcontrib-bibtex role (``"cite:p"``), or ``""`` for ``[Source: …]``.
+        """
+        found: dict[str, list[tuple[str, int | None, str | None, str]]] = {}
         records = self.citation_records()
         for docname in sorted(records):
             for record in records[docname]:
                 for item in record.items:
                     if item.key is not None:
-                        found.setdefault(item.key, []).append((docname, record.line, item.locator))
+                        found.setdefault(item.key, []).append(
+                            (docname, record.line, item.locator, record.role)
+                        )
         return found
 
 
@@ -271,6 +278,11 @@ class _CitationRecords(Mapping[str, list[CitationRecord]]):
 
     def __len__(self) -> int:
         return len(self._stored)
+
+
+def _type_categories(config: Config) -> dict[str, Category]:
+    """``citations_categories``, by entry type (lower case)."""
+    return {kind.lower(): Category(value) for kind, value in config.citations_categories.items()}
 
 
 def get_domain(env: BuildEnvironment) -> CitationsDomain:
@@ -306,7 +318,7 @@ def _cite_role_record(node: nodes.Element, known: dict[str, Work]) -> CitationRe
                 node["ids"][0] if node.get("ids") else "",
             )
         )
-    return CitationRecord(node.line, tuple(items))
+    return CitationRecord(node.line, tuple(items), f"cite:{node.get('reftype') or 'p'}")
 
 
 # -- events --------------------------------------------------------------------

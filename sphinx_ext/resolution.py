@@ -440,7 +440,8 @@ class _Renderer:
             keys = [key for key in cited if self.works[key].category is category]
             if not keys:
                 continue
-            group = _section(f"works-cited-{category.value}", category.heading)
+            heading = self.config.citations_category_titles.get(category.value, category.heading)
+            group = _section(f"works-cited-{category.value}", heading)
             listing = nodes.bullet_list("", classes=["works-cited-category"])
             for key in keys:
                 item = reference_entry(

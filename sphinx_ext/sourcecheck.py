@@ -77,10 +77,12 @@ def collect_sources(env: BuildEnvironment) -> list[Source]:
     sources = []
     for key, work in domain.works.items():
         locations = tuple(
-            CitingLocation(docname, line, chapter_of.get(docname), locator or None)
-            for docname, line, locator in cited.get(key, ())
+            CitingLocation(docname, line, chapter_of.get(docname), locator or None, role or None)
+            for docname, line, locator, role in cited.get(key, ())
         )
-        sources.append(Source(key, work.entry_type, work.cite_label, work.fields, locations))
+        sources.append(
+            Source(key, work.entry_type, work.cite_label, work.fields, locations, work.family)
+        )
     return sources
 
 

@@ -203,8 +203,8 @@ def test_verify_reports_by_work_with_every_citing_place(
     data = report_json(report)
     works = {w["key"]: w for w in data["works"]}
     assert works["good"]["locations"] == [
-        {"docname": "chapters/ch01", "line": 12, "chapter": 1, "locator": None},
-        {"docname": "chapters/ch03", "line": 40, "chapter": 3, "locator": None},
+        {"docname": "chapters/ch01", "line": 12, "chapter": 1, "locator": None, "role": None},
+        {"docname": "chapters/ch03", "line": 40, "chapter": 3, "locator": None, "role": None},
     ]
     assert works["moved"]["cited"] is False
     assert works["gone"]["urls"][0]["outcome"] == "broken"

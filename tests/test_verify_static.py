@@ -233,11 +233,47 @@ def test_book_cited_without_page() -> None:
         label="Beyer et al., 2016",
         cited=(with_page, bare, chapter_only),
     )
-    findings = only(Check.MISSING_PAGES, sre)
-    assert len(findings) == 1
-    assert findings[0].locations == (bare, chapter_only)
-    assert "chapters/ch14:7, chapters/ch14:9 (ch. 19)" in findings[0].message
-    assert findings[0].suggestion == "add the page: [Source: Beyer et al., 2016, p. N]"
+    whole, passage = only(Check.MISSING_PAGES, sre)  # sorted by message
+    assert passage.locations == (chapter_only,)
+    assert passage.severity is Severity.WARNING
+    assert "at a passage without its page at chapters/ch14:9 (ch. 19)" in passage.message
+    assert passage.suggestion == "add the page: [Source: Beyer et al., 2016, ch. 19, p. N]"
+    # A whole book named without a locator is often meant so: info by default.
+    assert whole.locations == (bare,)
+    assert whole.severity is Severity.INFO
+    assert "cited as a whole (no page) at chapters/ch14:7" in whole.message
+    assert whole.suggestion == (
+        "where a passage is meant, add its page: [Source: Beyer et al., 2016, p. N]"
+    )
+
+
+def test_whole_book_severity_is_configurable() -> None:
+    bare = CitingLocation("chapters/ch14", 7, chapter=14)
+    book = src("b", {"title": "B"}, entry_type="book", cited=(bare,))
+    settings = VerifySettings.from_mapping({"citations_verify_whole_book": "warning"})
+    [finding] = [f for f in run_static_checks([book], settings) if f.check is Check.MISSING_PAGES]
+    assert finding.severity is Severity.WARNING
+    with pytest.raises(ValueError, match="whole_book"):
+        VerifySettings.from_mapping({"citations_verify_whole_book": "loud"})
+
+
+def test_missing_pages_suggestions_speak_the_citations_dialect() -> None:
+    cite_p = CitingLocation("lectures/lqcontrol", 30, chapter=5, role="cite:p")
+    cite_t = CitingLocation("lectures/lqcontrol", 31, chapter=5, locator="ch. 4", role="cite:t")
+    ours = CitingLocation("lectures/intro", 3, chapter=1)
+    book = src(
+        "Sargent1987",
+        {"title": "Macroeconomic Theory"},
+        entry_type="book",
+        label="Sargent, 1987",
+        cited=(cite_p, cite_t, ours),
+    )
+    whole, passage = only(Check.MISSING_PAGES, book)  # sorted by message
+    assert passage.suggestion == "add the page: {cite:t}`Sargent1987{ch. 4, p. N}`"
+    assert whole.suggestion == (
+        "where a passage is meant, add its page: "
+        "{cite:p}`Sargent1987{p. N}` or [Source: Sargent, 1987, p. N]"
+    )
 
 
 @pytest.mark.parametrize(
@@ -295,7 +331,8 @@ def test_same_org_year_title_with_different_urls_is_a_duplicate() -> None:
     assert len(findings) == 1
     assert (findings[0].key, findings[0].related) == ("clarifai2025", ("clarifai2025b",))
     assert findings[0].locations == (CH1, CH3)
-    assert "same author, year and title" in findings[0].message
+    assert "same author and year, near-equal titles" in findings[0].message
+    assert findings[0].suggestion == "keep one entry (e.g. clarifai2025) and cite it everywhere"
 
 
 def test_near_equal_titles_of_one_paper_are_a_duplicate() -> None:
@@ -331,7 +368,55 @@ def test_same_doi_is_a_duplicate_whatever_the_titles() -> None:
         {"doi": "https://doi.org/10.1145/3600006.3613165", "title": "vLLM paper"},
         entry_type="misc",
     )
-    assert len(only(Check.DUPLICATE, a, b)) == 1
+    [finding] = only(Check.DUPLICATE, a, b)
+    assert "same DOI 10.1145/3600006.3613165" in finding.message
+
+
+def test_a_shared_doi_between_different_works_is_never_a_reason_to_drop_one() -> None:
+    # Two papers of different authors and titles, one DOI copied into both.
+    a = src(
+        "kalai1993",
+        {
+            "author": "Kalai, Ehud and Lehrer, Ehud",
+            "year": "1993",
+            "doi": "10.2307/2951492",
+            "title": "Rational Learning Leads to Nash Equilibrium",
+        },
+        entry_type="article",
+    )
+    b = src(
+        "jordan1991",
+        {
+            "author": "Jordan, James S.",
+            "year": "1991",
+            "doi": "10.2307/2951492",
+            "title": "Bayesian Learning in Normal Form Games",
+        },
+        entry_type="article",
+    )
+    [finding] = only(Check.DUPLICATE, a, b)
+    assert "same DOI 10.2307/2951492" in finding.message
+    assert "the same work, or a wrong identifier" in finding.message
+    assert finding.suggestion is not None
+    assert not finding.suggestion.startswith("keep one")
+    assert "check which work the identifier belongs to" in finding.suggestion
+
+
+def test_organisation_names_key_duplicates_as_the_bibliography_parses_them() -> None:
+    # A work's fields are plain text ({Red Hat} → "Red Hat"): the parsed name decides.
+    fields = {"author": "Red Hat", "year": "2025", "title": "OpenShift AI Serving"}
+    a = Source("rh1", "online", "Red Hat, 2025a", fields, (CH1,), author="Red Hat")
+    b = Source(
+        "rh2",
+        "online",
+        "Red Hat, 2025b",
+        {**fields, "title": "OpenShift AI serving."},
+        (CH3,),
+        author="Red Hat",
+    )
+    c = Source("hat", "online", "Hat, 2025", fields, (CH3,), author="Hat")
+    [finding] = only(Check.DUPLICATE, a, b, c)
+    assert (finding.key, finding.related) == ("rh1", ("rh2",))
 
 
 @pytest.mark.parametrize(

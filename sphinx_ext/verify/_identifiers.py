@@ -8,6 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from pybtex.bibtex.utils import split_name_list
+from pybtex.database import Person
+
+from sphinx_ext._works import first_family
+
 __all__ = [
     "ArxivId",
     "arxiv_candidates",
@@ -166,35 +171,36 @@ def normalise_url(url: str) -> str:
     return urlunsplit(("", host, path, query, "")).removeprefix("//")
 
 
-def first_author(fields: Mapping[str, str], label: str = "") -> str:
+def first_author(fields: Mapping[str, str], label: str = "", *, parsed: str = "") -> str:
     """A comparison key for who wrote the work: the first author's family name or the organisation.
+
+    *parsed* is the name as the bibliography's parser read it (a work's
+    ``family``), which knows a braced ``{Red Hat}`` from plain text; without
+    it the fields are read with the same parser (pybtex's).
 
     >>> first_author({"author": "Dao, Tri and Shah, Jay"})
     'dao'
-    >>> first_author({"author": "{AssemblyAI}"})
-    'assemblyai'
+    >>> first_author({"author": "{AssemblyAI}"}), first_author({"author": "{Red Hat}"})
+    ('assemblyai', 'redhat')
     >>> first_author({"author": "Tri Dao and others"})
     'dao'
+    >>> first_author({"author": "Red Hat"}, parsed="Red Hat")
+    'redhat'
     >>> first_author({}, "Red Hat, 2025a")
     'redhat'
     """
-    raw = ""
-    for name in ("author", "editor", "organization", "institution"):
+    if parsed:
+        return _fold(parsed)
+    for name in ("author", "editor"):
         raw = fields.get(name, "").strip()
         if raw:
-            break
-    if raw:
-        first = re.split(r"\s+and\s+", raw, maxsplit=1)[0].strip()
-        if first.startswith("{") and first.endswith("}"):
-            who = first
-        elif "," in first:
-            who = first.split(",", 1)[0]
-        else:
-            who = first.split()[-1] if first.split() else first
-    else:
-        who = re.sub(r",?\s*\d{4}[a-z]?$", "", label).strip()
-        who = re.sub(r"\s+et al\.?$", "", who)
-    return _fold(who)
+            return _fold(first_family([Person(n) for n in split_name_list(raw)[:1]]))
+    for name in ("organization", "institution"):
+        raw = fields.get(name, "").strip()
+        if raw:
+            return _fold(raw)
+    who = re.sub(r",?\s*\d{4}[a-z]?$", "", label).strip()
+    return _fold(re.sub(r"\s+et al\.?$", "", who))
 
 
 def _fold(text: str) -> str:

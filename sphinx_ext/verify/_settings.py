@@ -193,6 +193,14 @@ class VerifySettings:
             "Severity overrides by check, e.g. {'year-only': 'info', 'url-unreachable': 'error'}."
         ),
     )
+    whole_book: Severity = field(
+        default=Severity.INFO,
+        metadata=_help(
+            "Severity of missing-pages for a book cited as a whole (no locator at all): "
+            "info, warning or error; a passage cited without a page (ch., sec.) keeps "
+            "the check's own severity."
+        ),
+    )
     static_in_build: bool = field(
         default=False,
         metadata=_help("Run the static checks (no network) as warnings in every build."),
@@ -238,6 +246,8 @@ class VerifySettings:
                 values[name] = _fail_on(value, where, errors)
             elif name == "severity":
                 values[name] = _severities(value, where, errors)
+            elif name == "whole_book":
+                values[name] = _severity(value, where, errors)
             elif isinstance(default, bool):
                 if isinstance(value, bool):
                     values[name] = value
@@ -279,6 +289,9 @@ def config_fields() -> list[tuple[str, type | tuple[type, ...], object, str]]:
             kinds = (list, tuple)
         elif f.name == "fail_on":
             default = "error"
+            kinds = str
+        elif isinstance(default, Severity):
+            default = default.value
             kinds = str
         elif isinstance(default, bool):
             kinds = bool
@@ -346,6 +359,14 @@ def _fail_on(value: Any, where: str, errors: list[str]) -> Severity | None:
     except ValueError:
         errors.append(f"{where}: expected one of error, warning, info, never; got {value!r}")
         return Severity.ERROR
+
+
+def _severity(value: Any, where: str, errors: list[str]) -> Severity:
+    try:
+        return Severity(value)
+    except ValueError:
+        errors.append(f"{where}: expected 'info', 'warning' or 'error', got {value!r}")
+        return Severity.INFO
 
 
 def _severities(value: Any, where: str, errors: list[str]) -> Mapping[Check, Severity]:

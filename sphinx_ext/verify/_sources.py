@@ -25,6 +25,8 @@ class CitingLocation:
     line: int | None = None
     chapter: int | None = None
     locator: str | None = None
+    #: The sphinxcontrib-bibtex role that cites (``"cite:p"``), or ``None`` for ``[Source: …]``.
+    role: str | None = None
 
     def __str__(self) -> str:
         return self.docname if self.line is None else f"{self.docname}:{self.line}"
@@ -35,6 +37,7 @@ class CitingLocation:
             "line": self.line,
             "chapter": self.chapter,
             "locator": self.locator,
+            "role": self.role,
         }
 
 
@@ -60,6 +63,9 @@ class Source:
     label: str
     fields: Mapping[str, str] = field(default_factory=dict)
     cited_at: tuple[CitingLocation, ...] = ()
+    #: The first author's family name or the organization, as the bibliography
+    #: parsed it; empty when only the fields are known (see ``first_author``).
+    author: str = ""
 
     def __post_init__(self) -> None:
         # Normalise once so every check can rely on lower-case names and types.

@@ -19,6 +19,7 @@ from difflib import SequenceMatcher
 from urllib.parse import urlsplit
 
 from sphinx_ext._parser import is_page_locator
+from sphinx_ext._works import BOOK_PART_TYPES, BOOK_TYPES
 
 from ._findings import Check, Finding
 from ._identifiers import (
@@ -35,7 +36,6 @@ from ._sources import CitingLocation, Source
 
 __all__ = ["placeholder_url", "run_static_checks", "source_kind"]
 
-BOOK_TYPES = frozenset({"book", "inbook", "incollection", "booklet", "mvbook", "bookinbook"})
 WEB_TYPES = frozenset({"online", "electronic", "www", "webpage", "software", "dataset", "manual"})
 PRINT_TYPES = frozenset(
     {
@@ -113,6 +113,8 @@ class _Raw:
     locations: tuple[CitingLocation, ...]
     url: str | None = None
     related: tuple[str, ...] = ()
+    #: A book cited as a whole: reported at ``VerifySettings.whole_book``.
+    whole_book: bool = False
 
 
 def source_kind(source: Source) -> str:
@@ -259,22 +261,52 @@ def check_year_only(sources: Iterable[Source]) -> Iterator[_Raw]:
 
 
 def check_missing_pages(sources: Iterable[Source]) -> Iterator[_Raw]:
+    """Books cited without a page: at a passage (``ch. 4``), or as a whole (no locator).
+
+    A citation of a whole book is often meant so (a textbook named as
+    background): it is reported at ``citations_verify_whole_book``'s
+    severity (info by default); a passage named without its page at the
+    check's own.
+    """
     for source in sources:
         if source.entry_type not in BOOK_TYPES:
             continue
-        if source.entry_type != "book" and source.get("pages"):
+        if source.entry_type in BOOK_PART_TYPES and source.get("pages"):
             continue  # a chapter with its page range pins the place already
-        bare = tuple(loc for loc in source.cited_at if not is_page_locator(loc.locator))
-        if not bare:
-            continue
-        places = ", ".join(f"{loc} ({loc.locator})" if loc.locator else str(loc) for loc in bare)
-        yield _Raw(
-            Check.MISSING_PAGES,
-            source.key,
-            f"book {_title(source)} cited without a page locator at {places}",
-            f"add the page: [Source: {source.label}, p. N]",
-            bare,
-        )
+        unpaged = [loc for loc in source.cited_at if not is_page_locator(loc.locator)]
+        passages = tuple(loc for loc in unpaged if loc.locator)
+        whole = tuple(loc for loc in unpaged if not loc.locator)
+        if passages:
+            places = ", ".join(f"{loc} ({loc.locator})" for loc in passages)
+            yield _Raw(
+                Check.MISSING_PAGES,
+                source.key,
+                f"book {_title(source)} cited at a passage without its page at {places}",
+                "add the page: " + _citation_forms(source, passages),
+                passages,
+            )
+        if whole:
+            places = ", ".join(str(loc) for loc in whole)
+            yield _Raw(
+                Check.MISSING_PAGES,
+                source.key,
+                f"book {_title(source)} cited as a whole (no page) at {places}",
+                "where a passage is meant, add its page: " + _citation_forms(source, whole),
+                whole,
+                whole_book=True,
+            )
+
+
+def _citation_forms(source: Source, locations: Sequence[CitingLocation]) -> str:
+    """The citations with a page, in the syntax each place used: ``[Source: …]`` or ``{cite:p}``."""
+    forms: dict[str, None] = {}
+    for loc in locations:
+        locator = f"{loc.locator}, p. N" if loc.locator else "p. N"
+        if loc.role:
+            forms[f"{{{loc.role}}}`{source.key}{{{locator}}}`"] = None
+        else:
+            forms[f"[Source: {source.label}, {locator}]"] = None
+    return " or ".join(forms)
 
 
 def check_identifiers(sources: Iterable[Source]) -> Iterator[_Raw]:
@@ -356,10 +388,21 @@ def _similar_titles(a: str, b: str, *, allow_prefix: bool) -> bool:
     return matcher.real_quick_ratio() >= _SIMILAR_TITLES and matcher.ratio() >= _SIMILAR_TITLES
 
 
+def _who(source: Source) -> str:
+    return first_author(source.fields, source.label, parsed=source.author)
+
+
 def check_duplicates(sources: Sequence[Source]) -> Iterator[_Raw]:
-    """Duplicate works (one finding per group) and URLs shared by different works."""
+    """Duplicate works (one finding per group) and URLs shared by different works.
+
+    Each finding says what was seen: the same DOI, arXiv id or URL, or the
+    same author and year with a near-equal title. Entries sharing an
+    identifier whose titles and authors both differ are "the same work or a
+    wrong identifier": the suggestion is to check it, never to drop one.
+    """
     by_key = {s.key: s for s in sources}
     titles = {s.key: normalise_title(s.get("title")) for s in sources}
+    authors = {s.key: _who(s) for s in sources}
     why: dict[frozenset[str], str] = {}
     groups = _Groups()
 
@@ -367,7 +410,7 @@ def check_duplicates(sources: Sequence[Source]) -> Iterator[_Raw]:
         groups.union(a, b)
         why.setdefault(frozenset((a, b)), reason)
 
-    # Same identifier or same address with a like title: the strongest evidence.
+    # Same identifier, or same address with a like title: the strongest evidence.
     by_url: dict[str, set[str]] = defaultdict(set)
     for source in sources:
         for url in source.urls:
@@ -376,31 +419,53 @@ def check_duplicates(sources: Sequence[Source]) -> Iterator[_Raw]:
         keys = sorted(key_set)
         for i, a in enumerate(keys):
             for b in keys[i + 1 :]:
-                if norm.startswith(("doi.org/", "arxiv.org/abs/")) or _similar_titles(
-                    titles[a], titles[b], allow_prefix=True
-                ):
-                    same(a, b, f"same URL {norm}")
+                if norm.startswith("doi.org/"):
+                    same(a, b, f"same DOI {norm.removeprefix('doi.org/')}")
+                elif norm.startswith("arxiv.org/abs/"):
+                    same(a, b, f"same arXiv id {norm.removeprefix('arxiv.org/abs/')}")
+                elif _similar_titles(titles[a], titles[b], allow_prefix=True):
+                    same(a, b, f"same URL {norm} and near-equal titles")
     # Same author or organisation, same year, near-equal title.
     buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
     for source in sources:
-        who, year = first_author(source.fields, source.label), _year(source)
+        who, year = authors[source.key], _year(source)
         if who and year is not None:
             buckets[(who, year)].append(source.key)
     for keys in buckets.values():
         for i, a in enumerate(keys):
             for b in keys[i + 1 :]:
                 if _similar_titles(titles[a], titles[b], allow_prefix=False):
-                    same(a, b, "same author, year and title")
+                    same(a, b, "same author and year, near-equal titles")
 
     for group in groups.groups():
         reasons = sorted({r for pair, r in why.items() if pair <= set(group)})
         members = ", ".join(f"{k} [{by_key[k].label}]" for k in group)
-        keep = max(group, key=lambda k: (len(by_key[k].cited_at), len(by_key[k].fields)))
+        distinct = [
+            (a, b)
+            for i, a in enumerate(group)
+            for b in group[i + 1 :]
+            if authors[a] != authors[b]
+            and not _similar_titles(titles[a], titles[b], allow_prefix=True)
+        ]
+        if distinct:
+            a, b = distinct[0]
+            message = (
+                f"entries {members} share an identifier ({'; '.join(reasons)}) but "
+                f"{a} and {b} differ in title and author: the same work, or a wrong identifier"
+            )
+            suggestion = (
+                "check which work the identifier belongs to and correct the other entry; "
+                "only if they are one work, keep one entry and cite it everywhere"
+            )
+        else:
+            keep = max(group, key=lambda k: (len(by_key[k].cited_at), len(by_key[k].fields)))
+            message = f"entries {members} describe one work ({'; '.join(reasons)})"
+            suggestion = f"keep one entry (e.g. {keep}) and cite it everywhere"
         yield _Raw(
             Check.DUPLICATE,
             group[0],
-            f"entries {members} describe one work ({'; '.join(reasons)})",
-            f"keep one entry (e.g. {keep}) and cite it everywhere",
+            message,
+            suggestion,
             tuple(loc for k in group for loc in by_key[k].cited_at),
             related=tuple(group[1:]),
         )
@@ -446,7 +511,7 @@ def run_static_checks(
     findings = [
         Finding(
             check=raw.check,
-            severity=settings.severity_of(raw.check),
+            severity=settings.whole_book if raw.whole_book else settings.severity_of(raw.check),
             key=raw.key,
             message=raw.message,
             suggestion=raw.suggestion,
