@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import nox
@@ -131,6 +132,30 @@ def verify(session: nox.Session) -> None:
     """Check the bibliography's sources: URLs, dates, duplicates (sourcecheck)."""
     session.install("-e", ".[book]")
     session.run(*SPHINX, "-b", "sourcecheck", BOOK, f"{BUILD}/sourcecheck", *session.posargs)
+
+
+@nox.session(name="citations-diff", default=False)
+def citations_diff(session: nox.Session) -> None:
+    """The book's citations at BASE_REF against the working tree: `-- BASE_REF [--format json]`."""
+    session.install("-e", ".")
+    base = session.posargs[0] if session.posargs else "HEAD"
+    work = Path(tempfile.mkdtemp(prefix="citations-diff-"))
+    tree = work / "base"
+    session.run("git", "worktree", "add", "--detach", "--quiet", str(tree), base, external=True)
+    try:
+        # Each book's conf.py puts its own checkout first on sys.path: the base
+        # is built by the extension as it was at BASE_REF. -Q: the diff says
+        # what matters (new unknown or ambiguous citations), not every warning.
+        session.run(*SPHINX, "-b", "dummy", "-Q", str(tree / BOOK), str(work / "old"))
+        session.run(*SPHINX, "-b", "dummy", "-Q", BOOK, str(work / "new"))
+        # Exit 1 (new unknown or ambiguous citations) is a finding, not a failure here.
+        session.run(
+            "python", "-m", "sphinx_ext", "diff", str(work / "old"), str(work / "new"),
+            *session.posargs[1:], success_codes=[0, 1],
+        )  # fmt: skip
+    finally:
+        session.run("git", "worktree", "remove", "--force", str(tree), external=True)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 @nox.session(default=False)

@@ -9,10 +9,11 @@ arguments, missing or unreadable input, an output that would overwrite a file).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from sphinx_ext._files import write_atomically
 
@@ -107,6 +108,40 @@ def _import(args: argparse.Namespace) -> int:
     return FINDINGS if imported.problems else OK
 
 
+# -- diff ---------------------------------------------------------------------------------
+
+
+def _citations_json(path: Path) -> dict[str, Any]:
+    """A ``citations.json``, given as the file or as a build's output folder."""
+    if path.is_dir():
+        found = [path / "citations.json"] if (path / "citations.json").is_file() else []
+        found = found or sorted(path.glob("*/citations.json"))
+        if len(found) != 1:
+            what = "no citations.json" if not found else "several citations.json"
+            raise CliError(f"{path}: {what} in this folder or the ones below it")
+        path = found[0]
+    text = _read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CliError(f"{path}:{error.lineno}: not JSON ({error.msg})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("citations"), list):
+        raise CliError(f"{path}: not a citations.json (no 'citations' list)")
+    return data
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from sphinx_ext.workflow.diff import diff, markdown
+
+    old, new = _citations_json(args.old), _citations_json(args.new)
+    changes = diff(old, new, min_chapters=args.min_chapters)
+    if args.format == "json":
+        print(json.dumps(changes.to_json(), indent=2, ensure_ascii=False, sort_keys=True))
+    else:
+        sys.stdout.write(markdown(changes))
+    return FINDINGS if changes.new_problems else OK
+
+
 # -- the parser ---------------------------------------------------------------------------
 
 
@@ -144,6 +179,27 @@ def _parser() -> argparse.ArgumentParser:
         "frequency table against the lists) as Markdown",
     )
     importing.set_defaults(run=_import)
+
+    diffing = commands.add_parser(
+        "diff",
+        help="what changed in the citations between two builds",
+        description="Compare two builds' citations (citations.json files, or output folders "
+        "holding one): per chapter the citations added and removed, works newly cited or no "
+        "longer cited, citations that became unknown or ambiguous, and rows entering, leaving "
+        "or changing in the frequency table. Markdown prints nothing when nothing changed. "
+        "Exit status 1 when the new build has unknown or ambiguous citations the old one had not.",
+    )
+    diffing.add_argument("old", type=Path, metavar="OLD")
+    diffing.add_argument("new", type=Path, metavar="NEW")
+    diffing.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    diffing.add_argument(
+        "--min-chapters",
+        type=int,
+        default=2,
+        metavar="N",
+        help="a work is in the frequency table when cited in N chapters or more (default 2)",
+    )
+    diffing.set_defaults(run=_diff)
     return parser
 
 

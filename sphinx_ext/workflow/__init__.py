@@ -3,7 +3,8 @@
 - :mod:`~sphinx_ext.workflow.markdown` reads a hand-kept Works Cited in the
   seed's Markdown convention;
 - :mod:`~sphinx_ext.workflow.importer` turns it into works (variants merged by
-  a documented rule), a ``.bib``, a skeleton book and a report.
+  a documented rule), a ``.bib``, a skeleton book and a report;
+- :mod:`~sphinx_ext.workflow.diff` compares two builds' ``citations.json``.
 
 The command line (:mod:`sphinx_ext.cli`) is the shell around them.
 """
