@@ -20,7 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from sphinx_ext._works import Work
@@ -144,6 +144,8 @@ class NoteRecord(NamedTuple):
     key: str
     text: str
     line: int | None
+    #: The note as parsed markup (inline docutils nodes), shown instead of *text*.
+    content: tuple[Any, ...] = ()
 
 
 class Chapter(NamedTuple):

@@ -27,6 +27,7 @@ import pybtex.plugin
 from pybtex.richtext import HRef, Tag, Text
 from pybtex.textutils import abbreviate
 
+from sphinx_ext._links import is_link
 from sphinx_ext._works import WHOLE_BOOK_TYPES, is_others, named_persons, plain, rich_text
 
 if TYPE_CHECKING:
@@ -79,7 +80,8 @@ def format_entry(work: Work, entry: Entry) -> Text:
     parts += _title_part(work, fields)
     parts += _container_part(work, entry)
     parts += _publication_part(work, fields)
-    parts += _links_part(fields)
+    # Identifiers verbatim, from work.fields (never LaTeX-decoded).
+    parts += _links_part(work.fields)
     bib_note = _latex("note", fields)
     if bib_note:
         parts += [" ", bib_note, "."]
@@ -188,21 +190,27 @@ def _publication_part(work: Work, fields: Mapping[str, str]) -> list[Any]:
     return parts
 
 
-def _links_part(fields: Mapping[str, str]) -> list[Any]:
+def _links_part(ids: Mapping[str, str]) -> list[Any]:
+    """arXiv id, DOI and URL, each a link where it is a safe one."""
     parts: list[Any] = []
-    eprint = fields.get("eprint", "").strip()
+    eprint = ids.get("eprint", "")
     if eprint:
-        prefix = fields.get("archiveprefix", "arXiv").strip() or "arXiv"
+        prefix = ids.get("archiveprefix", "") or ids.get("eprinttype", "") or "arXiv"
         target = f"https://arxiv.org/abs/{eprint}" if prefix.lower() == "arxiv" else None
         shown = f"{prefix}:{eprint}"
-        parts += [" ", HRef(target, shown) if target else shown]
-    doi = fields.get("doi", "").strip()
+        parts += [" ", _link(target, shown)]
+    doi = ids.get("doi", "")
     if doi:
-        parts += [" ", HRef(f"https://doi.org/{doi}", f"doi:{doi}")]
-    url = fields.get("url", "").strip()
+        parts += [" ", _link(f"https://doi.org/{doi}", f"doi:{doi}")]
+    url = ids.get("url", "")
     if url:
-        parts += [" ", HRef(url, url)]
+        parts += [" ", _link(url, url)]
     return parts
+
+
+def _link(target: str | None, shown: str) -> HRef | str:
+    """A link to *target* when it is a safe one (:mod:`sphinx_ext._links`), else the text."""
+    return HRef(target, shown) if target is not None and is_link(target) else shown
 
 
 _HAS_URL = re.compile(r"\\url|https?://|www\\.", re.IGNORECASE)

@@ -8,6 +8,10 @@ parse errors, and knows nothing about the bibliography.
 ('AssemblyAI', '2025', 'b', 'p. 4')
 >>> parse_items("kwon2023paged")[0][0].key
 'kwon2023paged'
+>>> parse_items("kwon2023paged, p. 5")[0][0].locator
+'p. 5'
+>>> print(parse_items("Deepgram 2025")[0][0].message)
+missing comma between the name and the year in 'Deepgram 2025': write 'Deepgram, 2025'
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 __all__ = [
+    "OPENER",
     "Citation",
     "Item",
     "LocatorKind",
@@ -27,15 +32,34 @@ __all__ = [
     "is_page_locator",
     "locator_kind",
     "parse_items",
+    "shorten",
 ]
 
-_OPENER_RE = re.compile(r"\[\s*Source\s*:", re.IGNORECASE)
+#: What starts a citation: ``[Source:``, in any case, with any spacing.
+OPENER = re.compile(r"\[\s*Source\s*:", re.IGNORECASE)
 # A year, then whatever sticks to it: letters are checked separately so a bad
 # letter ("2025B", "2025-b") gets its own diagnosis instead of "no year".
 _YEAR_RE = re.compile(r"^(?P<year>\d{4}|n\.d\.)(?P<tail>\S*)$")
 _LETTER_RE = re.compile(r"^[a-z]{1,2}$")
 # BibTeX keys as people write them: no spaces, no commas.
 _KEY_RE = re.compile(r"^[A-Za-z0-9_][\w:.\-/+]*$")
+# "Deepgram 2025", "Deepgram 2025b": a name and a year without the comma.
+_NO_COMMA_RE = re.compile(r"^(?P<name>.*\S)\s+(?P<year>(?:\d{4}|n\.d\.)[a-z]{0,2})$")
+# "2025 p. 5": a year and a locator without the comma.
+_YEAR_THEN_MORE_RE = re.compile(r"^(?P<year>(?:\d{4}|n\.d\.)[a-z]{0,2})\s+(?P<rest>\S.*)$")
+
+#: Quoted input is cut to about this many characters in messages.
+QUOTED_WIDTH = 80
+
+
+def shorten(text: str, width: int = QUOTED_WIDTH) -> str:
+    """*text* on one line, cut to *width* characters with an ellipsis.
+
+    >>> shorten("[Source: " + "x" * 200 + "]")[-3:], len(shorten("y" * 200))
+    ('xx…', 80)
+    """
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 class ParseProblem(StrEnum):
@@ -45,6 +69,7 @@ class ParseProblem(StrEnum):
     EMPTY_ITEM = "empty-item"
     NO_YEAR = "no-year"
     BAD_LETTER = "bad-letter"
+    NESTED_BRACKET = "nested-bracket"
 
 
 class LocatorKind(StrEnum):
@@ -145,16 +170,51 @@ class UnclosedCitation:
 def find_citations(text: str) -> list[Citation | UnclosedCitation]:
     """All citations in *text*, in order; an unclosed one spans to the next opener."""
     found: list[Citation | UnclosedCitation] = []
-    openers = list(_OPENER_RE.finditer(text))
+    openers = list(OPENER.finditer(text))
     for index, opener in enumerate(openers):
         limit = openers[index + 1].start() if index + 1 < len(openers) else len(text)
-        close = text.find("]", opener.end(), limit)
+        close = _closing_bracket(text, opener.end(), limit)
         if close < 0:
             found.append(UnclosedCitation(opener.start(), limit))
             continue
-        items = tuple(_parse_item(part) for part in text[opener.end() : close].split(";"))
+        inside = text[opener.end() : close]
+        items: tuple[Item | Malformed, ...]
+        if "[" in inside or "]" in inside:
+            items = (_nested(inside),)
+        else:
+            items = tuple(_parse_item(part) for part in inside.split(";"))
         found.append(Citation(opener.start(), close + 1, items))
     return found
+
+
+def _closing_bracket(text: str, start: int, limit: int) -> int:
+    """The ``]`` closing a citation opened before *start*: the one balancing any
+    ``[`` inside (brackets do not nest, but a reader sees them so), else the first."""
+    depth = 0
+    for position in range(start, limit):
+        char = text[position]
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            if depth == 0:
+                return position
+            depth -= 1
+    return text.find("]", start, limit)
+
+
+def _nested(inside: str) -> Malformed:
+    flat = " ".join(inside.split())
+    outer = " ".join(flat.replace("[", " ").replace("]", " ").split(";")[0].split())
+    words = re.sub(r"\[[^\[\]]*\]?", "", flat).strip(" ,;") or outer
+    extra = re.findall(r"\[([^\[\]]*)\]?", flat)
+    suggestion = f"[Source: {words}] [{extra[0]}]" if extra else f"[Source: {words}]"
+    return Malformed(
+        ParseProblem.NESTED_BRACKET,
+        flat,
+        f"a bracket inside the citation {shorten('[Source: ' + flat + ']')!r}: citations "
+        f"do not nest; put the bracketed text outside ({shorten(suggestion)!r}) "
+        "or use parentheses",
+    )
 
 
 def parse_items(text: str) -> tuple[tuple[Item | Malformed, ...], int]:
@@ -170,13 +230,15 @@ def _parse_item(raw: str) -> Item | Malformed:
     text = " ".join(raw.split())
     if not text:
         return Malformed(ParseProblem.EMPTY_ITEM, text, "empty item")
+    if "[" in text or "]" in text:
+        return _nested(text)
     parts = [part.strip() for part in text.split(",")]
-    if len(parts) == 1:
-        if _KEY_RE.match(text):
-            return Item(text=text, key=text)
-        return Malformed(
-            ParseProblem.NO_YEAR, text, f"no year in {text!r} (expected 'Author/Org, Year')"
-        )
+    if not any(_YEAR_RE.match(part) for part in parts[1:]):
+        if _KEY_RE.match(parts[0]) and not any(_YEAR_THEN_MORE_RE.match(p) for p in parts[1:]):
+            # A BibTeX key, with a locator after it or not.
+            locator = ", ".join(parts[1:]).strip() or None
+            return Item(text=text, key=parts[0], locator=locator)
+        return _no_year(text, parts)
     for position in range(1, len(parts)):
         match = _YEAR_RE.match(parts[position])
         if not match:
@@ -184,14 +246,15 @@ def _parse_item(raw: str) -> Item | Malformed:
         name = ", ".join(parts[:position]).strip()
         if not name:
             return Malformed(
-                ParseProblem.EMPTY_ITEM, text, f"no author before the year in {text!r}"
+                ParseProblem.EMPTY_ITEM, text, f"no author before the year in {shorten(text)!r}"
             )
         tail = match["tail"]
         if tail and not _LETTER_RE.match(tail):
             return Malformed(
                 ParseProblem.BAD_LETTER,
                 text,
-                f"bad year letter {tail!r} in {text!r} (expected a lowercase letter, e.g. 2025b)",
+                f"bad year letter {shorten(tail)!r} in {shorten(text)!r} "
+                "(expected a lowercase letter, e.g. 2025b)",
             )
         locator = ", ".join(parts[position + 1 :]).strip() or None
         return Item(
@@ -201,6 +264,36 @@ def _parse_item(raw: str) -> Item | Malformed:
             letter=tail or None,
             locator=locator,
         )
+    return _no_year(text, parts)
+
+
+def _no_year(text: str, parts: list[str]) -> Malformed:
+    """What is wrong with an item without a year, and its likely fix."""
+    quoted = shorten(text)
+    for position, part in enumerate(parts):
+        no_comma = _NO_COMMA_RE.match(part)
+        if no_comma:
+            fixed = [*parts[:position], no_comma["name"], no_comma["year"], *parts[position + 1 :]]
+            return Malformed(
+                ParseProblem.NO_YEAR,
+                text,
+                f"missing comma between the name and the year in {quoted!r}: "
+                f"write {shorten(', '.join(fixed))!r}",
+            )
+        if position:
+            then_more = _YEAR_THEN_MORE_RE.match(part)
+            if then_more:
+                fixed = [
+                    *parts[:position],
+                    then_more["year"],
+                    then_more["rest"],
+                    *parts[position + 1 :],
+                ]
+                return Malformed(
+                    ParseProblem.NO_YEAR,
+                    text,
+                    f"missing comma after the year in {quoted!r}: write {shorten(', '.join(fixed))!r}",
+                )
     return Malformed(
-        ParseProblem.NO_YEAR, text, f"no year in {text!r} (expected 'Author/Org, Year')"
+        ParseProblem.NO_YEAR, text, f"no year in {quoted!r} (expected 'Author/Org, Year')"
     )

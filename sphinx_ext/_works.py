@@ -37,6 +37,7 @@ __all__ = [
     "BOOK_PART_TYPES",
     "BOOK_TYPES",
     "CATEGORY_TITLES",
+    "IDENTIFIER_FIELDS",
     "TYPE_CATEGORIES",
     "WHOLE_BOOK_TYPES",
     "Category",
@@ -44,6 +45,7 @@ __all__ = [
     "Work",
     "build_works",
     "first_family",
+    "identifier",
     "is_others",
     "letters",
     "named_persons",
@@ -127,24 +129,77 @@ _ESCAPES = (
     (r"\}", "}"),
 )
 _PLACEHOLDERS = {escape: chr(0xE000 + n) for n, (escape, _) in enumerate(_ESCAPES)}
-_RESTORE = str.maketrans({chr(0xE000 + n): char for n, (_, char) in enumerate(_ESCAPES)})
+_RESTORE = str.maketrans(
+    {chr(0xE000 + n): char for n, (_, char) in enumerate((*_ESCAPES, ("%", "%")))}
+)
 
 
 # What makes a field more than plain text for pybtex's LaTeX reader.
 _LATEX_MARKUP = re.compile(r"[\\{}~$%]|--|``|''")
+# A percent sign not escaped: text to a reader of the .bib, where LaTeX would
+# start a comment and drop the rest of the field ("99% of requests").
+_BARE_PERCENT = re.compile(r"(?<!\\)%")
+_PERCENT = chr(0xE000 + len(_ESCAPES))
+
+#: Fields that identify or locate a work. They are read verbatim, as biblatex
+#: reads them: exactly as written in the ``.bib`` (``%20``, ``~``, ``--`` and
+#: backslashes kept), never through LaTeX decoding; each output format applies
+#: only its own escaping. Every other field is LaTeX-decoded text.
+IDENTIFIER_FIELDS = frozenset(
+    {
+        "url",
+        "doi",
+        "eprint",
+        "eprinttype",
+        "eprintclass",
+        "archiveprefix",
+        "primaryclass",
+        "isbn",
+        "issn",
+        "isrn",
+        "pmid",
+        "arxiv",
+        "urldate",
+    }
+)
+
+
+def identifier(raw: str) -> str:
+    """An identifier field as written: surrounding space, and braces around all of it, dropped.
+
+    >>> identifier(" {https://x.org/My%20Guide~a--b} ")
+    'https://x.org/My%20Guide~a--b'
+    """
+    value = raw.strip()
+    while len(value) >= 2 and value[0] == "{" and value[-1] == "}" and _balanced(value[1:-1]):
+        value = value[1:-1].strip()
+    return value
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def rich_text(latex: str) -> Text:
     """A BibTeX field as pybtex rich text, LaTeX escapes decoded.
 
-    >>> rich_text(r"100\\% of \\$5 in \\{braces\\}").render_as("text")
-    '100% of $5 in {braces}'
+    >>> rich_text(r"100\\% of \\$5 in \\{braces\\}, 99% kept").render_as("text")
+    '100% of $5 in {braces}, 99% kept'
     """
     if not _LATEX_MARKUP.search(latex):
         # Most fields: nothing to decode, and decoding is the costly part.
         return Text(latex)
     for escape, placeholder in _PLACEHOLDERS.items():
         latex = latex.replace(escape, placeholder)
+    latex = _BARE_PERCENT.sub(_PERCENT, latex)
     return _restore(Text.from_latex(latex))
 
 
@@ -266,6 +321,9 @@ def build_works(
 class PlainFields(Mapping[str, str]):
     """An entry's fields by lower-case name, as plain text, each made when first read.
 
+    The one place fields are read: :data:`IDENTIFIER_FIELDS` verbatim
+    (:func:`identifier`), every other field LaTeX-decoded (:func:`plain`).
+
     A work needs a handful of its fields to be built; the others (abstracts,
     notes, …) are read only by the checks of the few works they apply to, so
     a large bibliography is not converted field by field up front.
@@ -273,6 +331,9 @@ class PlainFields(Mapping[str, str]):
     >>> fields = PlainFields({"Title": "{GPU} Serving", "Year": "2025"})
     >>> fields["title"], dict(fields)
     ('GPU Serving', {'title': 'GPU Serving', 'year': '2025'})
+    >>> PlainFields({"url": "https://x.org/a%20b~c"})["url"]
+    'https://x.org/a%20b~c'
+
     """
 
     __slots__ = ("_plain", "_raw")
@@ -285,7 +346,9 @@ class PlainFields(Mapping[str, str]):
         try:
             return self._plain[name]
         except KeyError:
-            value = self._plain[name] = plain(self._raw[name])
+            raw = self._raw[name]
+            value = identifier(raw) if name in IDENTIFIER_FIELDS else plain(raw)
+            self._plain[name] = value
             return value
 
     def __iter__(self) -> Iterator[str]:

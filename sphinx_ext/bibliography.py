@@ -7,11 +7,17 @@ parse with a traceback; so this module runs the same parse a little earlier
 into a ``citations.bibfile`` or ``citations.duplicate-key`` warning at the
 file and line. sphinxcontrib-bibtex then finds its cache up to date and does
 not parse again.
+
+The files are read here too (:func:`read_bib_text`): a file that is not in
+``bibtex_encoding`` (UTF-8 by default) is reported at the line and byte offset
+of its first undecodable byte and still loads, those bytes read as U+FFFD; a
+binary file is reported and skipped. No input gives a traceback.
 """
 
 from __future__ import annotations
 
 import gc
+import math
 import os
 import re
 from collections.abc import Iterator
@@ -21,11 +27,12 @@ from typing import TYPE_CHECKING, cast
 
 import pybtex.errors
 from pybtex.database import BibliographyData, BibliographyDataError
+from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
-from sphinxcontrib.bibtex.bibfile import BibData, process_bibdata
+from sphinxcontrib.bibtex.bibfile import BibData, BibFile
 
 from sphinx_ext.config import config_location
-from sphinx_ext.warnings_ import Subtype, warn
+from sphinx_ext.warnings_ import Subtype, shorten, warn
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
@@ -38,10 +45,12 @@ __all__ = [
     "bib_paths",
     "bibdata",
     "check_bibfiles",
+    "entry_locations",
     "hold",
     "hold_for_the_build",
     "load_bibliography",
     "made_out_of_the_collectors_sight",
+    "read_bib_text",
     "release_previous_build",
 ]
 
@@ -102,20 +111,152 @@ def load_bibliography(app: Sphinx) -> None:
     global _loaded_in
     domain = cast("BibtexDomain", app.env.get_domain("cite"))
     paths = bib_paths(app.confdir, app.config)
+    encoding = app.config.bibtex_encoding
     _loaded_in = os.getpid()
     with pybtex.errors.capture() as errors, made_out_of_the_collectors_sight():
-        try:
-            loaded = process_bibdata(domain.bibdata, paths, app.config.bibtex_encoding)
-            domain.data["bibdata"] = _LoadedBibliography(*loaded)
-        except (OSError, UnicodeError) as problem:
-            warn(
-                "cannot read the bibliography: %s; check bibtex_bibfiles and bibtex_encoding",
-                problem,
-                subtype=Subtype.BIBFILE,
-                location=config_location(app.confdir, "bibtex_bibfiles"),
-            )
+        loaded = domain.bibdata
+        if _outdated(loaded, paths, encoding):
+            loaded = _parse(paths, encoding)
+        domain.data["bibdata"] = _LoadedBibliography(*loaded)
     for error in errors:
         _report(error, paths)
+
+
+def _outdated(loaded: BibData, paths: list[Path], encoding: str) -> bool:
+    # As sphinxcontrib-bibtex decides it, so that it finds our parse up to date.
+    return (
+        loaded.encoding != encoding
+        or list(loaded.bibfiles) != paths
+        or any(bibfile.mtime != _mtime(path) for path, bibfile in loaded.bibfiles.items())
+    )
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.lstat().st_mtime
+    except OSError:
+        return -math.inf
+
+
+def _parse(paths: list[Path], encoding: str) -> BibData:
+    """What sphinxcontrib-bibtex's parse gives, each file read by :func:`read_bib_text`.
+
+    A file that cannot be decoded still gives the entries it can; pybtex's
+    own errors are reported to the enclosing :func:`pybtex.errors.capture`.
+    """
+    parser = Parser(encoding)
+    bibfiles: dict[Path, BibFile] = {}
+    keys: dict[str, None] = {}
+    for path in paths:
+        text = read_bib_text(path, encoding, report=True)
+        if text is not None:
+            parser.filename = str(path)
+            try:
+                parser.parse_string(text)
+            except Exception as problem:  # noqa: BLE001 - pybtex on any input: never a traceback
+                warn(
+                    "cannot parse the rest of this bibliography file: %s; "
+                    "the entries before it are loaded",
+                    shorten(str(problem)),
+                    subtype=Subtype.BIBFILE,
+                    location=str(path),
+                )
+        keys, old_keys = dict.fromkeys(parser.data.entries.keys()), keys
+        new_keys = dict.fromkeys(key for key in keys if key not in old_keys)
+        bibfiles[path] = BibFile(mtime=_mtime(path), keys=new_keys)
+    return BibData(encoding=encoding, bibfiles=bibfiles, data=parser.data)
+
+
+def read_bib_text(path: Path, encoding: str, *, report: bool = False) -> str | None:
+    """The text of a ``.bib`` file, or ``None`` when it is unreadable or binary.
+
+    Bytes that are not valid in *encoding* are read as U+FFFD, so that every
+    entry without them loads as it is; with *report*, a ``citations.bibfile``
+    warning names the file, the line and the byte offset of the first, and
+    the lines of the others.
+    """
+    codec = encoding or "utf-8-sig"
+    try:
+        data = path.read_bytes()
+    except OSError as problem:
+        if report:
+            warn(
+                "cannot read the bibliography file: %s",
+                problem.strerror or problem,
+                subtype=Subtype.BIBFILE,
+                location=str(path),
+            )
+        return None
+    try:
+        return data.decode(codec)
+    except LookupError:
+        if report:
+            warn(
+                "unknown bibtex_encoding %r; the file is read as UTF-8",
+                encoding,
+                subtype=Subtype.BIBFILE,
+                location=str(path),
+            )
+        return read_bib_text(path, "utf-8-sig", report=report)
+    except UnicodeDecodeError as problem:
+        offset = problem.start
+        line = data.count(b"\n", 0, offset) + 1
+        if b"\x00" in data:
+            if report:
+                warn(
+                    "not a text file (byte 0x%02x at offset %d is not %s, and it holds NUL "
+                    "bytes); no entry of it is loaded. Check bibtex_bibfiles in conf.py",
+                    data[offset],
+                    offset,
+                    _codec_name(codec),
+                    subtype=Subtype.BIBFILE,
+                    location=f"{path}:{line}",
+                )
+            return None
+        text = data.decode(codec, errors="replace")
+        if report:
+            lines = sorted(
+                {number for number, row in enumerate(text.splitlines(), 1) if "\ufffd" in row}
+                - {line}
+            )
+            others = f", and on line{'s' if len(lines) > 1 else ''} {_some(lines)}" if lines else ""
+            warn(
+                "this file is not %s: byte 0x%02x at offset %d cannot be decoded%s. "
+                "Such bytes are read as U+FFFD and every other entry loads as it is; "
+                "save the file as UTF-8, or set bibtex_encoding (e.g. 'latin-1') in conf.py",
+                _codec_name(codec),
+                data[offset],
+                offset,
+                others,
+                subtype=Subtype.BIBFILE,
+                location=f"{path}:{line}",
+            )
+        return text
+
+
+def _codec_name(codec: str) -> str:
+    return "UTF-8" if codec.lower().replace("_", "-").startswith("utf-8") else codec
+
+
+def _some(numbers: list[int], shown: int = 5) -> str:
+    head = ", ".join(map(str, numbers[:shown]))
+    return head + (f" and {len(numbers) - shown} more" if len(numbers) > shown else "")
+
+
+_ENTRY_START = re.compile(r"^[ \t]*@\s*\w+\s*[{(]\s*([^,\s]+)\s*,", re.MULTILINE)
+
+
+def entry_locations(paths: list[Path], encoding: str) -> dict[str, str]:
+    """``path:line`` of every entry's ``@type{key,`` in the ``.bib`` files (first wins)."""
+    found: dict[str, str] = {}
+    for path in paths:
+        text = read_bib_text(path, encoding)
+        if text is None:
+            continue
+        for match in _ENTRY_START.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            found.setdefault(match.group(1), f"{path}:{line}")
+    return found
 
 
 def bibdata(env: BuildEnvironment) -> BibData:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from sphinx.environment import BuildEnvironment
 
-__all__ = ["find_chapters"]
+__all__ = ["find_chapters", "in_reading_order"]
 
 
 def find_chapters(env: BuildEnvironment, list_docnames: Collection[str]) -> list[Chapter]:
@@ -37,6 +37,12 @@ def find_chapters(env: BuildEnvironment, list_docnames: Collection[str]) -> list
         title = env.titles[docname].astext() if docname in env.titles else docname
         chapters.append(Chapter(number[0], title, docname, docnames, list_docname))
     return chapters
+
+
+def in_reading_order(env: BuildEnvironment, docnames: Collection[str]) -> list[str]:
+    """*docnames* in the order of the root document's toctrees; others after, by name."""
+    order = {d: n for n, d in enumerate(_descendants(env.toctree_includes, env.config.root_doc))}
+    return sorted(docnames, key=lambda d: (order.get(d, len(order)), d))
 
 
 def _descendants(includes: Mapping[str, list[str]], start: str) -> tuple[str, ...]:

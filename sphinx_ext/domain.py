@@ -37,6 +37,7 @@ from sphinx_ext._book import (
     stored_items,
 )
 from sphinx_ext._formatting import format_entry, plain_text
+from sphinx_ext._links import link_problem
 from sphinx_ext._resolver import LabelIndex, Status
 from sphinx_ext._works import Category, Work, build_works
 from sphinx_ext.chapters import find_chapters
@@ -47,7 +48,7 @@ from sphinx_ext.nodes import (
     source_note,
     works_cited,
 )
-from sphinx_ext.warnings_ import Subtype, warn
+from sphinx_ext.warnings_ import Subtype, shorten, warn
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -143,7 +144,9 @@ class CitationsDomain(Domain):
             elif isinstance(node, nodes.Element) and node.get("refdomain") == "cite":
                 records.append(_cite_role_record(node, known).stored())
             elif isinstance(node, source_note):
-                notes.append(NoteRecord(node["key"], node["note"], node.get("line")))
+                notes.append(
+                    NoteRecord(node["key"], node["note"], node.get("line"), node.get("content", ()))
+                )
             elif isinstance(node, chapter_references) and not node.get("auto"):
                 placements.add(CHAPTER_REFERENCES)
             elif isinstance(node, works_cited):
@@ -346,8 +349,30 @@ def _report_stray_notes(domain: CitationsDomain, docnames: Iterable[str]) -> Non
 
 
 def load_works(app: Sphinx) -> None:
-    """``builder-inited``, after the bibliography is parsed: the works, once per build."""
-    get_domain(app.env).load_works()
+    """``builder-inited``, after the bibliography is parsed: the works, once per build.
+
+    Every URL that will not be a link (:mod:`sphinx_ext._links`) is reported
+    at its entry, in every build.
+    """
+    domain = get_domain(app.env)
+    domain.load_works()
+    unlinked = [
+        (key, work.url, problem)
+        for key, work in domain.works.items()
+        if work.url and (problem := link_problem(work.url))
+    ]
+    if unlinked:
+        paths = bibliography.bib_paths(app.confdir, app.config)
+        located = bibliography.entry_locations(paths, app.config.bibtex_encoding)
+        for key, url, problem in unlinked:
+            warn(
+                "URL %r of %r is shown as text, not linked: %s",
+                shorten(url),
+                key,
+                problem,
+                subtype=Subtype.URL,
+                location=located.get(key),
+            )
 
 
 def compute_book(app: Sphinx, builder: Builder) -> None:

@@ -19,7 +19,6 @@ renders them its own way, once per work (:mod:`sphinx_ext.rendering.entries`).
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -34,6 +33,7 @@ from sphinx_ext._book import (
     shown_text,
 )
 from sphinx_ext._works import Category
+from sphinx_ext.chapters import in_reading_order
 from sphinx_ext.domain import CitationsDomain, get_domain
 from sphinx_ext.nodes import (
     chapter_references,
@@ -63,7 +63,6 @@ __all__ = [
     "writes_entries_as_markup",
 ]
 
-_CODE = re.compile(r"`([^`]+)`")
 
 # Builders that write the resolved doctree as it is. For them a References
 # list gets its entries when written, and an entry is formatted once per
@@ -95,7 +94,16 @@ def fill_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         elif isinstance(node, citation_frequency):
             node.replace_self(renderer.frequency_table(node["min_chapters"]))
         elif isinstance(node, works_cited):
-            node.replace_self(renderer.works_cited(node["min_chapters"]))
+            if renderer.works_cited_page not in (None, node.get("docname", docname)):
+                warn(
+                    "a second {works-cited} shows nothing: the book's Works Cited is %s",
+                    renderer.works_cited_page,
+                    subtype=Subtype.PLACEMENT,
+                    location=node,
+                )
+                node.parent.remove(node)
+            else:
+                node.replace_self(renderer.works_cited(node["min_chapters"]))
 
 
 def writes_entries_as_markup(builder: Builder) -> bool:
@@ -167,7 +175,7 @@ class _Renderer:
         self.docname = docname
         self.config = builder.config
         self.works = domain.works
-        pages = domain.pages_of_whole_book()
+        pages = in_reading_order(builder.env, domain.pages_of_whole_book())
         works_cited_pages = [d for d in pages if "works-cited" in domain.placements.get(d, ())]
         self.works_cited_page = works_cited_pages[0] if works_cited_pages else None
         self._uris: dict[str, str | None] = {}
@@ -191,12 +199,12 @@ class _Renderer:
         """Give the citation its final children: text, and an item per work, linked."""
         target = self.list_page_of(citation["docname"])
         records = item_records(citation.get("items", ()))
-        children: list[nodes.Node] = [nodes.Text("[Source: ")]
+        children: list[nodes.Node] = [nodes.Text(citation.get("lead", "") + "[Source: ")]
         for position, record in enumerate(records):
             if position:
                 children.append(nodes.Text("; "))
             children.append(self.item_node(record, target))
-        children.append(nodes.Text("]"))
+        children.append(nodes.Text("]" + citation.get("trail", "")))
         _dismantle(citation.children)  # the text held for search, if any
         citation.children = []
         citation.extend(children)
@@ -208,7 +216,8 @@ class _Renderer:
         citation.restore_unused_attributes()
         records = item_records(citation.get("items", ()))
         shown = "; ".join(shown_text(record, self.works) for record in records)
-        citation += nodes.Text(f"[Source: {shown}]")
+        lead, trail = citation.get("lead", ""), citation.get("trail", "")
+        citation += nodes.Text(f"{lead}[Source: {shown}]{trail}")
 
     def list_page_of(self, docname: str) -> str | None:
         """Where the citations of *docname* link: its chapter's list, or the Works Cited."""
@@ -258,7 +267,11 @@ class _Renderer:
             if not wanted or chapter is None:
                 placeholder.parent.remove(placeholder)
                 return
-            section = nodes.section("", ids=["references"], classes=["source-references-section"])
+            section = nodes.section(
+                "",
+                ids=[placeholder.get("section_id", "references")],
+                classes=["source-references-section"],
+            )
             section += references_title("", self.config.citations_references_title)
             section += self.references_list(chapter.number, docname, backlinks=True)
             placeholder.replace_self(section)
@@ -315,13 +328,17 @@ class _Renderer:
     def fill_list(self, listing: nodes.Element) -> None:
         """Give a references list its entries."""
         for entry in self.book.references(listing["chapter"]):
-            listing += self.entry(entry, listing["id_prefix"], listing["backlinks"])
+            listing += self.entry(
+                entry, listing["id_prefix"], listing["backlinks"], listing["chapter"]
+            )
 
-    def entry(self, entry: ReferenceEntry, id_prefix: str, backlinks: bool) -> reference_entry:
+    def entry(
+        self, entry: ReferenceEntry, id_prefix: str, backlinks: bool, chapter: int
+    ) -> reference_entry:
         node = reference_entry(
             "", ids=[id_prefix + self.book.anchors[entry.key]], classes=["source-reference"]
         )
-        paragraph = self.formatted(entry.key, entry.note)
+        paragraph = self.formatted(entry.key, self.note(chapter, entry) if entry.note else None)
         if backlinks and entry.backrefs:
             links = source_backlinks("", classes=["source-backlinks"])
             for number, (docname, node_id) in enumerate(entry.backrefs, start=1):
@@ -338,7 +355,19 @@ class _Renderer:
         node += paragraph
         return node
 
-    def formatted(self, key: str, note: str | None = None) -> nodes.paragraph:
+    def note(self, chapter: int, entry: ReferenceEntry) -> list[nodes.Node]:
+        """The notes on *entry*'s work in *chapter*'s documents, as parsed, joined by "; "."""
+        out: list[nodes.Node] = []
+        for docname in self.book.by_number[chapter].docnames:
+            for note in self.domain.notes.get(docname, ()):
+                if note.key == entry.key:
+                    if out:
+                        out.append(nodes.Text("; "))
+                    content = [n.deepcopy() for n in note.content]
+                    out.extend(content or [nodes.Text(note.text)])
+        return out or [nodes.Text(entry.note or "")]
+
+    def formatted(self, key: str, note: list[nodes.Node] | None = None) -> nodes.paragraph:
         if writes_entries_as_markup(self.builder):
             text: list[nodes.Node] = [formatted_entry("", self.domain.entry_text(key), key=key)]
         else:
@@ -346,7 +375,7 @@ class _Renderer:
         paragraph = nodes.paragraph("", "", *text)
         if note:
             paragraph += nodes.Text(" [")
-            paragraph += _note_nodes(note)
+            paragraph += note
             paragraph += nodes.Text("]")
         return paragraph
 
@@ -469,17 +498,3 @@ def _row(*cells: nodes.Node) -> nodes.row:
     second += nodes.paragraph("", "", *cells[1:])
     row += second
     return row
-
-
-def _note_nodes(note: str) -> list[nodes.Node]:
-    """A note's text, its backquoted spans as inline code."""
-    out: list[nodes.Node] = []
-    position = 0
-    for match in _CODE.finditer(note):
-        if match.start() > position:
-            out.append(nodes.Text(note[position : match.start()]))
-        out.append(nodes.literal(match[1], match[1]))
-        position = match.end()
-    if position < len(note):
-        out.append(nodes.Text(note[position:]))
-    return out

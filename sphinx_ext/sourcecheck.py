@@ -16,7 +16,6 @@ every other build, as warnings.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -87,22 +86,10 @@ def collect_sources(env: BuildEnvironment) -> list[Source]:
 
 
 def _entry_locations(env: BuildEnvironment) -> dict[str, str]:
-    """``path:line`` of every entry's ``@type{key,`` in the ``.bib`` files, for uncited works."""
-    from sphinx_ext.bibliography import bib_paths
+    """``path:line`` of every entry in the ``.bib`` files, for uncited works."""
+    from sphinx_ext.bibliography import bib_paths, entry_locations
 
-    found: dict[str, str] = {}
-    for path in bib_paths(env.srcdir, env.config):
-        try:
-            text = path.read_text(encoding=env.config.bibtex_encoding)
-        except (OSError, UnicodeError):
-            continue
-        for match in _ENTRY_START.finditer(text):
-            line = text.count("\n", 0, match.start()) + 1
-            found.setdefault(match.group(1), f"{path}:{line}")
-    return found
-
-
-_ENTRY_START = re.compile(r"^[ \t]*@\s*\w+\s*[{(]\s*([^,\s]+)\s*,", re.MULTILINE)
+    return entry_locations(bib_paths(env.srcdir, env.config), env.config.bibtex_encoding)
 
 
 def log_finding(finding: Finding, label: str, entry_location: str | None) -> None:

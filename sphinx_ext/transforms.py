@@ -19,10 +19,18 @@ from sphinx.transforms import SphinxTransform
 
 from sphinx_ext import bibliography
 from sphinx_ext._book import MALFORMED, ItemRecord, stored_items
-from sphinx_ext._parser import Citation, Item, Malformed, UnclosedCitation, find_citations
+from sphinx_ext._parser import (
+    OPENER,
+    Citation,
+    Item,
+    Malformed,
+    UnclosedCitation,
+    find_citations,
+    shorten,
+)
 from sphinx_ext._resolver import Resolution, Status
 from sphinx_ext.domain import get_domain
-from sphinx_ext.nodes import chapter_references, source_citation
+from sphinx_ext.nodes import chapter_references, source_citation, works_cited
 from sphinx_ext.warnings_ import Subtype, warn
 
 __all__ = ["SourceCitations", "build_citation_node", "report_resolution"]
@@ -64,9 +72,12 @@ class SourceCitations(SphinxTransform):
 
     def apply(self, **kwargs: object) -> None:
         docname = self.env.docname
+        titled = _titles_citing(self.document)
         for parent in list(_text_parents(self.document)):
             _replace_in(parent, docname)
         citations = list(self.document.findall(source_citation))
+        if titled:
+            _titles_as_if_uncited(self.document, titled, citations)
         if citations:
             for path in bibliography.bib_paths(self.env.srcdir, self.config):
                 self.env.note_dependency(path)
@@ -74,8 +85,128 @@ class SourceCitations(SphinxTransform):
             resolver = _Resolver(domain.index.resolve)
             for citation in citations:
                 resolver.resolve_citation(citation)
-        if self.config.citations_auto_references:
+        placed = _one_placement_each(self.document)
+        if self.config.citations_auto_references and not placed:
             _mark_auto_references(self.document, docname)
+
+
+def _titles_citing(document: nodes.document) -> dict[nodes.title, str]:
+    """Section titles holding an opener, with the name docutils gave them from their text."""
+    return {
+        title: nodes.fully_normalize_name(title.astext())
+        for title in document.findall(nodes.title)
+        if isinstance(title.parent, nodes.section) and OPENER.search(title.astext())
+    }
+
+
+def _titles_as_if_uncited(
+    document: nodes.document, titled: dict[nodes.title, str], citations: list[source_citation]
+) -> None:
+    """Section titles, anchors and names as if their citations were not there.
+
+    The space before a citation in a title goes into the citation (shown
+    when written), so a title's copies (contents, sidebar, Works Cited,
+    ``citations.json``) end without it; the section's name and id made from
+    the title's text are made again without the citation.
+    """
+    for citation in citations:
+        title = _title_of(citation)
+        if title is not None:
+            _take_spaces(citation)
+    for title, old_name in titled.items():
+        section = title.parent
+        new_name = nodes.fully_normalize_name(title.astext())
+        if isinstance(section, nodes.section) and new_name and new_name != old_name:
+            _rename_section(document, section, old_name, new_name)
+
+
+def _rename_section(
+    document: nodes.document, section: nodes.section, old_name: str, new_name: str
+) -> None:
+    """Give *section* the implicit name and id *new_name* makes, in place of *old_name*'s."""
+    if old_name not in section["names"]:
+        return  # an explicit target or a duplicate: docutils named it otherwise
+    old_id = document.nameids.pop(old_name, None)
+    document.nametypes.pop(old_name, None)
+    section["names"].remove(old_name)
+    new_id = old_id
+    if old_id is not None and document.ids.get(old_id) is section:
+        base = nodes.make_id(new_name) or "section"
+        new_id, number = base, 0
+        while new_id in document.ids:
+            number += 1
+            new_id = f"{base}-{number}"
+        section["ids"][section["ids"].index(old_id)] = new_id
+        del document.ids[old_id]
+        document.ids[new_id] = section
+    if new_id is not None and new_name not in document.nameids:
+        section["names"].insert(0, new_name)
+        document.nameids[new_name] = new_id
+        document.nametypes[new_name] = False
+
+
+def _title_of(node: nodes.Node) -> nodes.title | None:
+    current = node.parent
+    while current is not None:
+        if isinstance(current, nodes.title):
+            return current
+        current = current.parent
+    return None
+
+
+def _take_spaces(citation: source_citation) -> None:
+    """Move the space before *citation* (or after it, at the start) into it."""
+    parent = citation.parent
+    assert parent is not None
+    index = parent.index(citation)
+    before = parent[index - 1] if index else None
+    if isinstance(before, nodes.Text) and str(before)[-1:].isspace():
+        kept = str(before).rstrip()
+        citation["lead"] = str(before)[len(kept) :]
+        if kept:
+            parent[index - 1] = nodes.Text(kept)
+        else:
+            parent.remove(before)
+        return
+    after = parent[index + 1] if index + 1 < len(parent) else None
+    if before is None and isinstance(after, nodes.Text) and str(after)[:1].isspace():
+        kept = str(after).lstrip()
+        citation["trail"] = str(after)[: len(str(after)) - len(kept)]
+        if kept:
+            parent[index + 1] = nodes.Text(kept)
+        else:
+            parent.remove(after)
+
+
+def _one_placement_each(document: nodes.document) -> bool:
+    """Keep the first ``{chapter-references}`` and ``{works-cited}`` of a document.
+
+    A second one would repeat the list and every id in it: it is a located
+    ``citations.placement`` warning and shows nothing. Returns whether the
+    document places its chapter's References itself.
+    """
+    seen: dict[type[nodes.Node], nodes.Node] = {}
+    for node in list(document.findall(_placement)):
+        first = seen.setdefault(type(node), node)
+        if first is node:
+            continue
+        name = "chapter-references" if isinstance(node, chapter_references) else "works-cited"
+        warn(
+            "a second {%s} in this document shows nothing: the first one, at line %s, "
+            "already shows the list; remove this one",
+            name,
+            first.line,
+            subtype=Subtype.PLACEMENT,
+            location=node,
+        )
+        node.parent.remove(node)
+    return chapter_references in seen
+
+
+def _placement(node: nodes.Node) -> bool:
+    return isinstance(node, works_cited) or (
+        isinstance(node, chapter_references) and not node.get("auto")
+    )
 
 
 def _text_parents(node: nodes.Element) -> Iterator[nodes.Element]:
@@ -126,7 +257,7 @@ def _replace_in(parent: nodes.Element, docname: str) -> None:
                 warn(
                     "%s: %r; close it, or escape the bracket if it is not a citation",
                     citation.message,
-                    _snippet(text[citation.start : citation.end]),
+                    shorten(text[citation.start : citation.end]),
                     subtype=Subtype.UNCLOSED,
                     location=(docname, line),
                 )
@@ -177,6 +308,7 @@ def report_resolution(
     text: str, resolution: Resolution, location: tuple[str | None, int | None]
 ) -> None:
     """Warn about an unresolved item, with candidates or a "did you mean"."""
+    text = shorten(text)
     if resolution.status is Status.AMBIGUOUS:
         candidates = "; ".join(f"{label} ({key})" for label, key in resolution.candidates)
         warn(
@@ -216,7 +348,13 @@ def report_resolution(
 def _mark_auto_references(document: nodes.document, docname: str) -> None:
     sections = [n for n in document.children if isinstance(n, nodes.section)]
     target: nodes.Element = sections[-1] if sections else document
-    target += chapter_references("", auto=True, docname=docname)
+    # The section's id, free in this document (the author may have a
+    # "References" heading of their own).
+    section_id, number = "references", 0
+    while section_id in document.ids:
+        number += 1
+        section_id = f"references-{number}"
+    target += chapter_references("", auto=True, docname=docname, section_id=section_id)
 
 
 def _line_of(node: nodes.Node) -> int | None:
@@ -226,8 +364,3 @@ def _line_of(node: nodes.Node) -> int | None:
             return current.line
         current = current.parent
     return None
-
-
-def _snippet(text: str, width: int = 40) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"

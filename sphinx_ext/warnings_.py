@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
+from sphinx_ext._parser import shorten
 from sphinx_ext.verify import Check
 
 if TYPE_CHECKING:
     from docutils import nodes
 
-__all__ = ["SOURCE_CHECK_SUBTYPES", "WARNING_TYPE", "Subtype", "warn"]
+__all__ = ["SOURCE_CHECK_SUBTYPES", "WARNING_TYPE", "Subtype", "shorten", "warn"]
 
 #: The ``type`` of every warning of this extension.
 WARNING_TYPE = "citations"
@@ -44,6 +45,8 @@ class Subtype(StrEnum):
     """An item has no year (and is not a BibTeX key)."""
     BAD_LETTER = "bad-letter"
     """The year is followed by something other than a lowercase letter."""
+    NESTED_BRACKET = "nested-bracket"
+    """A citation holds a bracket of its own (citations do not nest)."""
     BIBFILE = "bibfile"
     """A ``.bib`` file is missing or cannot be parsed."""
     DUPLICATE_KEY = "duplicate-key"
@@ -53,7 +56,9 @@ class Subtype(StrEnum):
     NOTE = "note"
     """A ``{source-note}`` that cannot be attached to a chapter's list."""
     PLACEMENT = "placement"
-    """A ``{chapter-references}`` outside a chapter, or twice in one chapter."""
+    """A ``{chapter-references}`` outside a chapter or twice in one, or a second ``{works-cited}``."""
+    URL = "url"
+    """An entry's URL is not linked (a scheme other than http, https, ftp, mailto): shown as text."""
     SOURCECHECK_CACHE = "sourcecheck-cache"
     """The sourcecheck URL cache cannot be read or written; the run goes on without it."""
 

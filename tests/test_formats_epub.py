@@ -79,7 +79,7 @@ def test_contents_leave_a_titles_citation_to_the_section(built: SphinxTestApp) -
     index = read(built.outdir, "index.xhtml")
     assert citation_items(index) == []
     assert "source-citation" not in index
-    assert ">1.1. Results of Zeta </a>" in index
+    assert ">1.1. Results of Zeta</a>" in index
     chapter = read(built.outdir, "ch1.xhtml")
     heading = chapter[chapter.index("<h2>") : chapter.index("</h2>")]
     assert [item["text"] for item in citation_items(heading)] == [

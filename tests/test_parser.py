@@ -68,7 +68,9 @@ def test_key_item() -> None:
         ("[Source: Deepgram, 2025; ]", ParseProblem.EMPTY_ITEM),
         ("[Source: , 2025]", ParseProblem.EMPTY_ITEM),
         ("[Source: Deepgram Inc]", ParseProblem.NO_YEAR),
-        ("[Source: Deepgram, soon]", ParseProblem.NO_YEAR),
+        ("[Source: Deepgram Inc, soon]", ParseProblem.NO_YEAR),
+        ("[Source: Deepgram 2025]", ParseProblem.NO_YEAR),
+        ("[Source: Deepgram, 2025 [draft]]", ParseProblem.NESTED_BRACKET),
         ("[Source: Deepgram, 2025B]", ParseProblem.BAD_LETTER),
         ("[Source: Deepgram, 2025-b]", ParseProblem.BAD_LETTER),
         ("[Source: Deepgram, 20255]", ParseProblem.BAD_LETTER),
@@ -126,3 +128,48 @@ def test_role_syntax() -> None:
 )
 def test_locator_kinds(locator: str, kind: LocatorKind) -> None:
     assert locator_kind(locator) is kind
+
+
+def test_key_with_a_locator() -> None:
+    [item] = only_citation("[Source: kwon2023paged, p. 5]").items
+    assert isinstance(item, Item)
+    assert (item.key, item.locator, item.name) == ("kwon2023paged", "p. 5", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "said", "suggested"),
+    [
+        (
+            "[Source: Deepgram 2025]",
+            "missing comma between the name and the year",
+            "Deepgram, 2025",
+        ),
+        ("[Source: Deepgram 2025b, p. 4]", "missing comma", "Deepgram, 2025b, p. 4"),
+        ("[Source: Deepgram, 2025 p. 4]", "missing comma after the year", "Deepgram, 2025, p. 4"),
+        (
+            "[Source: Deepgram, 2025 [draft]]",
+            "a bracket inside",
+            "[Source: Deepgram, 2025] [draft]",
+        ),
+    ],
+)
+def test_messages_say_what_is_wrong_and_suggest_the_fix(
+    text: str, said: str, suggested: str
+) -> None:
+    [found] = find_citations(text)
+    assert isinstance(found, Citation)
+    assert found.end == len(text)  # the whole citation, nested bracket included
+    [item] = found.items
+    assert isinstance(item, Malformed)
+    assert said in item.message
+    assert repr(suggested) in item.message
+
+
+def test_quoted_text_in_messages_is_cut() -> None:
+    long_name = "Deepgram " * 1200 + "2025"
+    [found] = find_citations(f"[Source: {long_name}]")
+    assert isinstance(found, Citation)
+    [item] = found.items
+    assert isinstance(item, Malformed)
+    assert len(item.message) < 300
+    assert "…" in item.message

@@ -12,19 +12,15 @@ The entry for that work in the chapter's References then ends with
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from sphinx_ext._parser import Malformed, parse_items
+from sphinx_ext._parser import Malformed, parse_items, shorten
 from sphinx_ext._resolver import Status
 from sphinx_ext.domain import get_domain
-from sphinx_ext.nodes import source_note
+from sphinx_ext.nodes import source_citation, source_note
 from sphinx_ext.transforms import report_resolution
 from sphinx_ext.warnings_ import Subtype, warn
-
-if TYPE_CHECKING:
-    from docutils import nodes
 
 __all__ = ["SourceNoteDirective"]
 
@@ -40,12 +36,13 @@ class SourceNoteDirective(SphinxDirective):
         location = self.get_location()
         docname, line = self.env.docname, self.lineno
         items, malformed = parse_items(self.arguments[0])
+        # As written (citations.json); shown as parsed.
         note = " ".join("\n".join(self.content).split())
         if malformed or len(items) != 1:
             problems = "; ".join(i.message for i in items if isinstance(i, Malformed))
             warn(
                 "source-note takes exactly one work, e.g. 'Google, 2025'; got %r%s",
-                self.arguments[0],
+                shorten(self.arguments[0]),
                 f" ({problems})" if problems else "",
                 subtype=Subtype.NOTE,
                 location=location,
@@ -54,7 +51,7 @@ class SourceNoteDirective(SphinxDirective):
         if not note:
             warn(
                 "source-note for %r has no text",
-                self.arguments[0],
+                shorten(self.arguments[0]),
                 subtype=Subtype.NOTE,
                 location=location,
             )
@@ -65,5 +62,49 @@ class SourceNoteDirective(SphinxDirective):
         if resolution.status is not Status.RESOLVED:
             report_resolution(item.text, resolution, (docname, line))
             return []
-        node = source_note("", key=resolution.key, note=note, docname=docname, line=line)
+        content = self._inline_content()
+        node = source_note(
+            "", key=resolution.key, note=note, docname=docname, line=line, content=content
+        )
         return [node]
+
+    def _inline_content(self) -> tuple[nodes.Node, ...]:
+        """The body parsed as MyST (or reST) inline markup, kept to what any page can show.
+
+        A body of several paragraphs, or of blocks, is shown as its text,
+        with a warning. Cross-references and other nodes that need their own
+        page's resolution are kept as their text.
+        """
+        if not self.content:
+            return ()
+        parsed = self.parse_content_to_nodes()
+        if len(parsed) == 1 and isinstance(parsed[0], nodes.paragraph):
+            return tuple(_portable(child) for child in parsed[0].children)
+        warn(
+            "source-note body should be one paragraph of text; shown as plain text",
+            subtype=Subtype.NOTE,
+            location=self.get_location(),
+        )
+        return (nodes.Text(" ".join(" ".join(n.astext() for n in parsed).split())),)
+
+
+#: Inline nodes a note may keep wherever its list is written.
+_PORTABLE = (
+    nodes.Text,
+    nodes.emphasis,
+    nodes.strong,
+    nodes.literal,
+    nodes.subscript,
+    nodes.superscript,
+    nodes.inline,
+    nodes.abbreviation,
+)
+
+
+def _portable(node: nodes.Node) -> nodes.Node:
+    """*node* if every node in it is :data:`_PORTABLE` (or an external link), else its text."""
+    for inner in node.findall(include_self=True):
+        external = isinstance(inner, nodes.reference) and "refuri" in inner
+        if not (isinstance(inner, _PORTABLE) or external) or isinstance(inner, source_citation):
+            return nodes.Text(node.astext())
+    return node
