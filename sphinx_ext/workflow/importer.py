@@ -38,6 +38,7 @@ then the longest) and, for every other field, the first value given.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections import Counter, defaultdict
@@ -46,11 +47,12 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
+import pybtex.database.output.bibtex
 from pybtex.database import BibliographyData, Person
 from pybtex.database import Entry as BibEntry
 
 from sphinx_ext._book import join_numbers
-from sphinx_ext._works import Category, build_works, normalize_name
+from sphinx_ext._works import IDENTIFIER_FIELDS, Category, build_works, normalize_name
 from sphinx_ext.verify._identifiers import normalise_title, normalise_url
 from sphinx_ext.verify._static_checks import placeholder_url
 from sphinx_ext.workflow.markdown import Author, Entry, Listing, Problem, main_title
@@ -570,6 +572,16 @@ def _about(work: Work) -> list[str]:
     return [line for paragraph in text for line in _comment(paragraph)]
 
 
+class _BibWriter(pybtex.database.output.bibtex.Writer):  # type: ignore[misc]
+    """pybtex's BibTeX writer, identifier fields verbatim (as the extension reads them)."""
+
+    def _write_field(self, stream: io.StringIO, name: str, value: str) -> None:
+        if name.lower() in IDENTIFIER_FIELDS:
+            stream.write(f",\n    {name} = {self.quote(value)}")
+        else:
+            super()._write_field(stream, name, value)
+
+
 def bibtex(imported: Imported, source: str = "") -> str:
     """The ``.bib`` of the imported works, in order of first citation."""
     out = [
@@ -580,8 +592,9 @@ def bibtex(imported: Imported, source: str = "") -> str:
     ]
     for work in imported.works:
         out.extend(_about(work))
-        text = BibliographyData({work.key: bib_entry(work)}).to_string("bibtex")
-        out.append(text.strip())
+        stream = io.StringIO()
+        _BibWriter().write_stream(BibliographyData({work.key: bib_entry(work)}), stream)
+        out.append(stream.getvalue().strip())
         out.append("")
     return "\n".join(out)
 
