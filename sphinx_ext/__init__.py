@@ -25,7 +25,15 @@ from sphinx_ext.directives import (
 )
 from sphinx_ext.resolution import fill_citations
 from sphinx_ext.roles import SourceRole
-from sphinx_ext.sourcecheck import SourceCheckBuilder, static_checks_in_build
+from sphinx_ext.sourcecheck import (
+    SourceCheckBuilder,
+    collect_sentences,
+    measured_role,
+    merge_sentences,
+    purge_sentences,
+    start_network_checks,
+    static_checks_in_build,
+)
 from sphinx_ext.transforms import SourceCitations
 
 if TYPE_CHECKING:
@@ -58,6 +66,11 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_transform(SourceCitations)
     app.add_post_transform(AdoptCiteRoles)
     app.add_builder(SourceCheckBuilder)
+    app.add_role("measured", measured_role)
+    app.connect("doctree-read", collect_sentences)
+    app.connect("env-purge-doc", purge_sentences)
+    app.connect("env-merge-info", merge_sentences)
+    app.connect("env-before-read-docs", start_network_checks, priority=900)
 
     # Before sphinxcontrib-bibtex's own parse (500), so that ours reports errors.
     app.connect("builder-inited", bibliography.load_bibliography, priority=400)

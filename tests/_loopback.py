@@ -41,6 +41,8 @@ class Reply:
     """Read the request, then never answer (until the server stops)."""
     raw: bytes | None = None
     """Write these bytes instead of a well-formed answer, then close."""
+    chunk_delay: float = 0.0
+    """Seconds between the 64 KiB chunks of a ``body_size`` body (a slow, trickling body)."""
 
 
 Route = Reply | Callable[[str, int], Reply]
@@ -70,6 +72,8 @@ class Hit:
     method: str
     path: str
     at: float
+    accept: str = ""
+    """The request's Accept header."""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -155,7 +159,9 @@ class LoopbackServer(ThreadingHTTPServer):
     def _answer(self, handler: _Handler, method: str) -> None:
         path = handler.path
         with self._lock:
-            self.hits.append(Hit(method, path, time.monotonic()))
+            self.hits.append(
+                Hit(method, path, time.monotonic(), handler.headers.get("Accept", ""))
+            )
             self.counts[path] += 1
             count = self.counts[path]
         route = self.routes.get(path.split("?", 1)[0])
@@ -203,6 +209,8 @@ class LoopbackServer(ThreadingHTTPServer):
                 with self._lock:
                     self.body_bytes_sent += len(chunk)
                 remaining -= len(chunk)
+                if reply.chunk_delay:
+                    self.stopping.wait(reply.chunk_delay)
         except OSError:
             pass  # the client hung up, as it should
 

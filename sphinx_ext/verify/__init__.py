@@ -24,7 +24,7 @@ from ._report import (
     report_json,
     write_report_files,
 )
-from ._run import VerifyReport, url_findings, verify
+from ._run import NetworkChecks, VerifyReport, url_findings, verify
 from ._settings import CONFIG_PREFIX, HostSettings, VerifySettings, config_fields
 from ._sources import CitingLocation, Source
 from ._static_checks import run_static_checks, source_kind
@@ -40,6 +40,7 @@ __all__ = [
     "CitingLocation",
     "Finding",
     "HostSettings",
+    "NetworkChecks",
     "Outcome",
     "ProgressBar",
     "Redirect",

@@ -28,6 +28,7 @@ from typing import Any
 
 from sphinx_ext._files import write_atomically
 
+from ._lookups import WorkMeta
 from ._outcomes import UrlResult
 
 __all__ = ["CACHE_SCHEMA", "UrlCache"]
@@ -53,6 +54,8 @@ class UrlCache:
         self.on_warning = on_warning
         self.save_every = save_every
         self.entries: dict[str, UrlResult] = {}
+        #: Registry records of DOIs and arXiv ids (``doi:…``, ``arxiv:…``) and when they were found.
+        self.lookups: dict[str, tuple[WorkMeta, float]] = {}
         self._last_save = time.monotonic()
         self._dirty = False
 
@@ -82,8 +85,11 @@ class UrlCache:
                 result = UrlResult.from_json(record)
                 if result.url == url and result.outcome.is_success:
                     cache.entries[url] = result
+            for key, record in data.get("lookups", {}).items():
+                cache.lookups[key] = (WorkMeta.from_json(record), float(record["checked_at"]))
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
             cache.entries.clear()
+            cache.lookups.clear()
             cache._warn(
                 f"URL cache {path} is unreadable ({type(err).__name__}: {err}); starting afresh"
             )
@@ -113,6 +119,17 @@ class UrlCache:
         if self._dirty and time.monotonic() - self._last_save >= self.save_every:
             self.save()
 
+    def get_lookup(self, key: str) -> WorkMeta | None:
+        """A registry record younger than ``max_age``."""
+        found = self.lookups.get(key)
+        if found is None or not 0 <= self.now() - found[1] <= self.max_age:
+            return None
+        return found[0]
+
+    def record_lookup(self, key: str, meta: WorkMeta) -> None:
+        self.lookups[key] = (meta, self.now())
+        self._dirty = True
+
     def save(self) -> None:
         """Write the fresh entries atomically; a failure to write is a warning, not an error."""
         self._last_save = time.monotonic()
@@ -122,6 +139,11 @@ class UrlCache:
             "schema": CACHE_SCHEMA,
             "entries": {
                 url: r.to_json() for url, r in sorted(self.entries.items()) if self.fresh(r)
+            },
+            "lookups": {
+                key: {**meta.to_json(), "checked_at": at}
+                for key, (meta, at) in sorted(self.lookups.items())
+                if 0 <= self.now() - at <= self.max_age
             },
         }
         try:

@@ -60,6 +60,21 @@ class Check(StrEnum):
     URL_UNAVAILABLE = "url-unavailable"
     URL_UNREACHABLE = "url-unreachable"
     URL_TLS_ERROR = "url-tls-error"
+    # Content checks: what the fetched pages and identifier registries say.
+    CONTENT_MISMATCH = "content-mismatch"
+    """The page's title and metadata do not match the entry's title."""
+    DATE_FOUND = "date-found"
+    """The page of a year-only entry gives a full publication date."""
+    DATE_MISMATCH = "date-mismatch"
+    """The page's publication date has another year than the entry."""
+    DOI_MISMATCH = "doi-mismatch"
+    """The DOI's registered title, first author or year disagrees with the entry."""
+    ARXIV_MISMATCH = "arxiv-mismatch"
+    """The arXiv id's title, first author or year disagrees with the entry."""
+    CLAIM_UNCONFIRMED = "claim-unconfirmed"
+    """A figure stated with a citation is not found in the cited work's page."""
+    CLAIM_UNCITED = "claim-uncited"
+    """A sentence states a figure and cites nothing (and is not marked as the book's own)."""
 
     @classmethod
     def for_outcome(cls, outcome: Outcome) -> Check | None:
@@ -68,8 +83,21 @@ class Check(StrEnum):
 
     @property
     def is_static(self) -> bool:
-        return not self.value.startswith("url-")
+        return self in _STATIC
 
+
+_STATIC = frozenset(
+    {
+        Check.PLACEHOLDER_URL,
+        Check.SHARED_URL,
+        Check.MISSING_URL,
+        Check.YEAR_ONLY,
+        Check.MISSING_PAGES,
+        Check.DUPLICATE,
+        Check.ARXIV_YEAR,
+        Check.MALFORMED_ID,
+    }
+)
 
 _BY_OUTCOME = {
     Outcome.REDIRECTED: Check.URL_REDIRECTED,
@@ -98,6 +126,16 @@ DEFAULT_SEVERITY: dict[Check, Severity] = {
     Check.URL_UNAVAILABLE: Severity.WARNING,
     Check.URL_UNREACHABLE: Severity.WARNING,
     Check.URL_TLS_ERROR: Severity.ERROR,
+    Check.CONTENT_MISMATCH: Severity.WARNING,
+    # A suggestion, not a problem: the year-only finding is the problem.
+    Check.DATE_FOUND: Severity.INFO,
+    Check.DATE_MISMATCH: Severity.WARNING,
+    Check.DOI_MISMATCH: Severity.WARNING,
+    Check.ARXIV_MISMATCH: Severity.WARNING,
+    Check.CLAIM_UNCONFIRMED: Severity.WARNING,
+    # The book's citation standard (every claim carries a source), not a broken source:
+    # a warning, so a run gated at "error" still passes while the list is worked through.
+    Check.CLAIM_UNCITED: Severity.WARNING,
 }
 
 
@@ -120,6 +158,8 @@ class Finding:
     status: int | None = None
     related: tuple[str, ...] = ()
     """Other entries the finding concerns (the rest of a duplicate group, works sharing a URL)."""
+    fix: tuple[tuple[str, str], ...] = ()
+    """``(field, value)`` pairs that certainly fix the entry (``sourcecheck-suggestions.bib.patch``)."""
 
     def sort_key(self) -> tuple[str, str, str, str]:
         return (self.key, self.check.value, self.url or "", self.message)
@@ -136,4 +176,5 @@ class Finding:
             "outcome": None if self.outcome is None else self.outcome.value,
             "status": self.status,
             "related": list(self.related),
+            "fix": dict(self.fix),
         }

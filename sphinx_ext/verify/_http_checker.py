@@ -1,7 +1,9 @@
 """The network checks: every URL requested once, politely, with bounded waits.
 
 HEAD first (GET when HEAD is refused), redirects followed one hop at a time so each is
-recorded and none leaves http(s), bodies never read. A global and a per-host limit on
+recorded and none leaves http(s), bodies never read, except for the pages the content
+checks ask for: those are requested with GET and their body read, bounded, once the
+request has given back its slots (:mod:`._page_reader`). A global and a per-host limit on
 requests in flight, a minimum interval between requests to one host, Retry-After honoured
 for 429/503 within bounds, other failures retried with backoff, and hosts that cannot be
 reached at all (no DNS, no route, refused) given up after their first URL, so a machine
@@ -24,17 +26,20 @@ import re
 import socket
 import ssl
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Collection, Coroutine, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Final
+from typing import Any, Final
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from ._cache import UrlCache
 from ._outcomes import Outcome, Redirect, UrlResult
+from ._page_reader import PAGE_HEADERS, read_page
+from ._pages import PageFacts
 from ._settings import HostSettings, VerifySettings
 
 __all__ = ["CheckRun", "CheckStats", "check_urls", "parse_retry_after", "run_url_checks"]
@@ -121,6 +126,8 @@ class _Answer:
     reason: str
     location: str | None
     retry_after: str | None
+    response: httpx.Response | None = None
+    """The open stream of a 2xx answer kept for its body (``keep``); the caller closes it."""
 
 
 _LOCATION: Final = "sourcecheck.location"
@@ -240,9 +247,14 @@ _FINAL_OUTCOME: Final = {
 
 
 class _Checker:
-    def __init__(self, settings: VerifySettings, cache: UrlCache | None) -> None:
+    def __init__(
+        self, settings: VerifySettings, cache: UrlCache | None, pages: Collection[str] = ()
+    ) -> None:
         self.settings = settings
         self.cache = cache
+        self.pages = frozenset(pages)
+        self.page_slots = asyncio.Semaphore(settings.concurrency)
+        self.executor: ThreadPoolExecutor | None = None
         self.stats = CheckStats()
         self.global_slots = asyncio.Semaphore(settings.concurrency)
         self.hosts: dict[str, _Host] = {}
@@ -278,6 +290,8 @@ class _Checker:
     async def aclose(self) -> None:
         for client in self.clients.values():
             await client.aclose()
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
 
     def host(self, hostname: str) -> _Host:
         host = self.hosts.get(hostname)
@@ -292,8 +306,20 @@ class _Checker:
     def can_wait(self, seconds: float) -> bool:
         return time.monotonic() + seconds <= self.deadline
 
-    async def send(self, method: str, url: str, *, retrying: bool = False) -> _Answer:
-        """One request; ``retrying`` lets the URL whose failure marked its host down try again."""
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        retrying: bool = False,
+        keep: bool = False,
+        headers: Mapping[str, str] | None = None,
+    ) -> _Answer:
+        """One request; ``retrying`` lets the URL whose failure marked its host down try again.
+
+        With ``keep``, a 2xx answer comes back with its body unread in ``response``, after
+        the slots are released: reading it holds up no other request.
+        """
         hostname = (urlsplit(url).hostname or "").lower()
         host = self.host(hostname)
         if host.down and not retrying:
@@ -305,19 +331,27 @@ class _Checker:
             self.stats.requests += 1
             try:
                 async with asyncio.timeout(host.timeout):
-                    request = client.build_request(method, url, headers=dict(host.config.headers))
+                    request = client.build_request(
+                        method, url, headers={**(headers or {}), **host.config.headers}
+                    )
                     response = await client.send(request, stream=True)
                     host.down = None  # it answered after all
+                    kept = False
                     try:
-                        return _Answer(
+                        answer = _Answer(
                             status=response.status_code,
                             reason=_reason(response.reason_phrase or ""),
                             location=response.extensions.get(_LOCATION),
                             retry_after=response.headers.get("retry-after"),
                         )
+                        if keep and 200 <= answer.status < 300:
+                            kept = True
+                            return replace(answer, response=response)
+                        return answer
                     finally:
-                        # Closing an unread stream drops the connection instead of draining the body.
-                        await response.aclose()
+                        if not kept:
+                            # Closing an unread stream drops the connection instead of draining the body.
+                            await response.aclose()
             except Exception as exc:
                 failure = _classify(exc)
                 raise failure from exc
@@ -367,7 +401,8 @@ class _Checker:
             )
         if self.cache is not None:
             cached = self.cache.get(url)
-            if cached is not None:
+            # A success cached without its page does not do when the page is wanted now.
+            if cached is not None and (cached.page is not None or url not in self.pages):
                 self.stats.from_cache += 1
                 return cached
         return await self._follow(url)
@@ -376,6 +411,9 @@ class _Checker:
         settings = self.settings
         current = url
         method = self.host((urlsplit(url).hostname or "").lower()).config.method
+        page = url in self.pages
+        if page:
+            method = "GET"  # one request for the status and the page
         redirects: list[Redirect] = []
         visited = {url}
         attempts = transient = limited = 0
@@ -385,7 +423,13 @@ class _Checker:
         for _ in range(max_passes):
             attempts += 1
             try:
-                answer = await self.send(method, current, retrying=retrying)
+                answer = await self.send(
+                    method,
+                    current,
+                    retrying=retrying,
+                    keep=page,
+                    headers=PAGE_HEADERS if page else None,
+                )
             except _HostDownError as down:
                 return UrlResult(
                     url,
@@ -450,7 +494,10 @@ class _Checker:
                 transient += 1
                 continue
             if 200 <= status < 300:
-                return self._success(url, answer, redirects, attempts)
+                result = self._success(url, answer, redirects, attempts)
+                if answer.response is not None:
+                    result = replace(result, page=await self.read_page(answer.response, current))
+                return result
             return self._result(url, Outcome.BROKEN, answer, redirects, attempts, "")
         return UrlResult(
             url,
@@ -459,6 +506,19 @@ class _Checker:
             redirects=tuple(redirects),
             attempts=attempts,
         )
+
+    async def read_page(self, response: httpx.Response, url: str) -> PageFacts:
+        """The page behind a kept answer, read within the byte and time budgets."""
+        if self.executor is None:
+            self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sourcecheck-page")
+        async with self.page_slots:
+            return await read_page(
+                response,
+                url,
+                max_bytes=self.settings.max_page_bytes,
+                budget=self.settings.page_time_budget,
+                executor=self.executor,
+            )
 
     def _next_hop(
         self, current: str, answer: _Answer, redirects: list[Redirect], visited: set[str]
@@ -528,14 +588,18 @@ async def check_urls(
     *,
     cache: UrlCache | None = None,
     on_result: Callable[[UrlResult], None] | None = None,
+    pages: Collection[str] = (),
+    extra: Callable[[_Checker], Coroutine[Any, Any, None]] | None = None,
 ) -> CheckRun:
     """Check each distinct URL once, concurrently; results in the order given.
 
     Successes are recorded in ``cache`` as they arrive (the caller saves it, see
     :func:`run_url_checks`). ``on_result`` is called once per URL as it completes.
+    The URLs in ``pages`` are requested with GET and their page read (``result.page``).
+    ``extra`` runs alongside with the same checker (the identifier look-ups).
     """
     unique = list(dict.fromkeys(urls))
-    checker = _Checker(settings, cache)
+    checker = _Checker(settings, cache, pages)
     run = CheckRun(stats=checker.stats)
     run.stats.urls = len(unique)
 
@@ -549,6 +613,8 @@ async def check_urls(
 
     try:
         async with asyncio.TaskGroup() as group:
+            if extra is not None:
+                group.create_task(extra(checker))
             for url in unique:
                 group.create_task(one(url))
     finally:
@@ -564,6 +630,8 @@ def run_url_checks(
     *,
     cache: UrlCache | None = None,
     on_result: Callable[[UrlResult], None] | None = None,
+    pages: Collection[str] = (),
+    extra: Callable[[_Checker], Coroutine[Any, Any, None]] | None = None,
 ) -> CheckRun:
     """Synchronous :func:`check_urls` that saves ``cache`` however it ends, Ctrl-C included.
 
@@ -572,7 +640,9 @@ def run_url_checks(
     ('skipped', 0)
     """
     try:
-        return asyncio.run(check_urls(urls, settings, cache=cache, on_result=on_result))
+        return asyncio.run(
+            check_urls(urls, settings, cache=cache, on_result=on_result, pages=pages, extra=extra)
+        )
     finally:
         if cache is not None:
             cache.save()

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from ._pages import PageFacts
+
 __all__ = ["Outcome", "Redirect", "UrlResult"]
 
 
@@ -82,6 +84,8 @@ class UrlResult:
     attempts: int = 0
     checked_at: float = 0.0
     from_cache: bool = False
+    page: PageFacts | None = None
+    """What the body said, when it was read (content checks); ``None`` when it was not."""
 
     @property
     def final_url(self) -> str:
@@ -91,6 +95,7 @@ class UrlResult:
         data = dataclasses.asdict(self)
         data["outcome"] = self.outcome.value
         data["redirects"] = [dataclasses.asdict(r) for r in self.redirects]
+        data["page"] = None if self.page is None else self.page.to_json()
         return data
 
     @classmethod
@@ -102,6 +107,7 @@ class UrlResult:
         )
         status = data.get("status")
         suggested = data.get("suggested_url")
+        page = data.get("page")
         return cls(
             url=str(data["url"]),
             outcome=Outcome(data["outcome"]),
@@ -112,4 +118,5 @@ class UrlResult:
             attempts=int(data.get("attempts", 0)),
             checked_at=float(data.get("checked_at", 0.0)),
             from_cache=bool(data.get("from_cache", False)),
+            page=None if page is None else PageFacts.from_json(page),
         )

@@ -10,6 +10,7 @@ from typing import Any, TextIO
 
 from sphinx_ext._files import write_atomically
 
+from ._claims import STATUSES, Claim
 from ._findings import Check, Severity
 from ._outcomes import Outcome, UrlResult
 from ._run import VerifyReport
@@ -30,12 +31,16 @@ REPORT_SCHEMA = 1
 def _url_json(result: UrlResult) -> dict[str, Any]:
     data = result.to_json()
     del data["checked_at"]  # keeps the report identical between identical runs
+    if data["page"] is not None:
+        # The figures are the cache's business; the claims say where theirs were found.
+        del data["page"]["figures"]
     return data
 
 
 def report_json(report: VerifyReport) -> dict[str, Any]:
     """The machine-readable report: a summary, every work with its URLs and findings, every finding."""
     outcomes = report.outcome_counts()
+    claim_counts = Counter(c.status for c in report.claims)
     works = [
         {
             "key": source.key,
@@ -65,10 +70,45 @@ def report_json(report: VerifyReport) -> dict[str, Any]:
             "fail_on": report.settings.fail_on.value if report.settings.fail_on else "never",
             "failing": len(report.failing),
             "exit_status": report.exit_status,
+            "claims": {status: n for status in STATUSES if (n := claim_counts[status])},
         },
         "works": works,
         "findings": [f.to_json() for f in report.findings],
+        "claims": [c.to_json() for c in report.claims],
     }
+
+
+def _claim_rows(claims: list[Claim]) -> list[str]:
+    lines = ["| Line | Claim | Figures | Sources | Status | Found |", "|---:|---|---|---|---|---|"]
+    for claim in claims:
+        figures = ", ".join(f"`{f.text}` {f.status}" for f in claim.figures)
+        found = "; ".join(f"<{f.url}>: “{_md(f.excerpt or '')}”" for f in claim.figures if f.url)
+        keys = ", ".join(claim.keys) or "none"
+        line = "" if claim.line is None else str(claim.line)
+        lines.append(
+            f"| {line} | {_md(claim.text)} | {_md(figures)} | {_md(keys)} | **{claim.status}** | {found} |"
+        )
+    return lines
+
+
+def claims_markdown(report: VerifyReport) -> list[str]:
+    """The claims ledger as one table per chapter, for an author to work through."""
+    counts = Counter(c.status for c in report.claims)
+    lines = [f"## Claims ({len(report.claims)})", ""]
+    if not report.claims:
+        return [*lines, "No sentence states a figure.", ""]
+    lines += [
+        ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s]) + ".",
+        "",
+    ]
+    by_doc: dict[str, list[Claim]] = {}
+    for claim in report.claims:
+        by_doc.setdefault(claim.docname, []).append(claim)
+    for docname, claims in by_doc.items():
+        chapter = claims[0].chapter
+        heading = f"### `{docname}`" + (f" (ch. {chapter})" if chapter is not None else "")
+        lines += [heading, "", *_claim_rows(claims), ""]
+    return lines
 
 
 def write_report_files(report: VerifyReport, outdir: Path) -> tuple[Path, Path]:
@@ -105,7 +145,7 @@ def render_markdown(report: VerifyReport) -> str:
     """A human-readable report: counts, then each work with a finding, with every place citing it."""
     lines = ["# Source check", ""]
     lines += _summary_lines(report, markdown=True)
-    with_findings = [s for s in report.sources if report.findings_of(s.key)]
+    with_findings = [s for s in report.sources if s.key and report.findings_of(s.key)]
     lines += ["", f"## Works with findings ({len(with_findings)} of {len(report.sources)})", ""]
     if not with_findings:
         lines.append("None.")
@@ -127,6 +167,7 @@ def render_markdown(report: VerifyReport) -> str:
                 text += f". Suggestion: {_md(finding.suggestion)}"
             lines.append(text)
         lines.append("")
+    lines += claims_markdown(report)
     return "\n".join(lines).rstrip() + "\n"
 
 

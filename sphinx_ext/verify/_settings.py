@@ -205,6 +205,44 @@ class VerifySettings:
         default=False,
         metadata=_help("Run the static checks (no network) as warnings in every build."),
     )
+    content: bool = field(
+        default=True,
+        metadata=_help(
+            "Read the HTML pages of works (bounded) to check titles, dates and the book's figures; "
+            "look up DOIs and arXiv ids."
+        ),
+    )
+    max_page_bytes: int = field(
+        default=2 * 1024 * 1024,
+        metadata=_help("Most bytes of one page read (after decompression); the rest is ignored."),
+    )
+    page_time_budget: float = field(
+        default=10.0,
+        metadata=_help(
+            "Seconds allowed for reading one page's body; what arrived by then is used."
+        ),
+    )
+    title_threshold: float = field(
+        default=0.5,
+        metadata=_help(
+            "Similarity (0 to 1) of the page's best title to the entry's below which it is a content-mismatch."
+        ),
+    )
+    accept: Mapping[str, frozenset[Check]] = field(
+        default_factory=dict,
+        metadata=_help(
+            "Known differences accepted, by entry key: {'nvidia2025a': ['content-mismatch']}; "
+            "those checks report nothing for that entry."
+        ),
+    )
+    doi_resolver: str = field(
+        default="https://doi.org/",
+        metadata=_help("Where DOIs are resolved for CSL-JSON metadata (content negotiation)."),
+    )
+    arxiv_api: str = field(
+        default="https://export.arxiv.org/api/query",
+        metadata=_help("The arXiv API (Atom) where arXiv ids are looked up."),
+    )
 
     def host(self, hostname: str) -> HostSettings:
         """The settings for ``hostname``: its own entry, else its closest parent domain's, else defaults."""
@@ -214,6 +252,10 @@ class VerifySettings:
             if found is not None:
                 return found
         return _DEFAULT_HOST
+
+    def accepts(self, key: str, check: Check) -> bool:
+        """Whether the author accepted ``check``'s finding for the entry ``key``."""
+        return check in self.accept.get(key, ())
 
     def severity_of(self, check: Check) -> Severity:
         return self.severity.get(check, DEFAULT_SEVERITY[check])
@@ -248,6 +290,12 @@ class VerifySettings:
                 values[name] = _severities(value, where, errors)
             elif name == "whole_book":
                 values[name] = _severity(value, where, errors)
+            elif name == "accept":
+                values[name] = _accepted(value, where, errors)
+            elif name == "title_threshold":
+                values[name] = _number(value, float, where, errors, minimum=0)
+                if values[name] is not None and values[name] > 1:
+                    errors.append(f"{where}: must be at most 1, got {value!r}")
             elif isinstance(default, bool):
                 if isinstance(value, bool):
                     values[name] = value
@@ -282,7 +330,7 @@ def config_fields() -> list[tuple[str, type | tuple[type, ...], object, str]]:
     for f in dataclasses.fields(VerifySettings):
         default: object = {} if f.default_factory is not dataclasses.MISSING else f.default
         kinds: type | tuple[type, ...]
-        if f.name in {"hosts", "severity"}:
+        if f.name in {"hosts", "severity", "accept"}:
             kinds = dict
         elif f.name == "ignore":
             default = []
@@ -381,5 +429,25 @@ def _severities(value: Any, where: str, errors: list[str]) -> Mapping[Check, Sev
             errors.append(
                 f"{where}[{check!r}]: unknown check or severity {severity!r} "
                 f"(checks: {', '.join(c.value for c in Check)}; severities: error, warning, info)"
+            )
+    return MappingProxyType(result)
+
+
+def _accepted(value: Any, where: str, errors: list[str]) -> Mapping[str, frozenset[Check]]:
+    if not isinstance(value, Mapping):
+        errors.append(f"{where}: expected a dict of entry key to a list of check names")
+        return {}
+    result: dict[str, frozenset[Check]] = {}
+    for key, checks in value.items():
+        names = [checks] if isinstance(checks, str) else checks
+        if not isinstance(names, Sequence):
+            errors.append(f"{where}[{key!r}]: expected a list of check names")
+            continue
+        try:
+            result[str(key)] = frozenset(Check(name) for name in names)
+        except ValueError:
+            errors.append(
+                f"{where}[{key!r}]: unknown check in {checks!r} "
+                f"(checks: {', '.join(c.value for c in Check)})"
             )
     return MappingProxyType(result)
