@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sphinx_ext import bibliography, citations_json, config, domain, rendering
-from sphinx_ext.cite_roles import AdoptCiteRoles
+from sphinx_ext.cite_roles import AdoptCiteRoles, RetargetCiteLinks
 from sphinx_ext.directives import (
     ChapterReferencesDirective,
     CitationFrequencyDirective,
@@ -65,6 +65,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("source-note", SourceNoteDirective)
     app.add_transform(SourceCitations)
     app.add_post_transform(AdoptCiteRoles)
+    app.add_post_transform(RetargetCiteLinks)
     app.add_builder(SourceCheckBuilder)
     app.add_role("measured", measured_role)
     app.connect("doctree-read", collect_sentences)

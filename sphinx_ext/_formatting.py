@@ -24,7 +24,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pybtex.plugin
-from pybtex.richtext import HRef, Tag, Text
+from pybtex.richtext import BaseMultipartText, HRef, Tag, Text
+from pybtex.style.template import FieldIsMissing
 from pybtex.textutils import abbreviate
 
 from sphinx_ext._links import is_link
@@ -32,10 +33,11 @@ from sphinx_ext._works import WHOLE_BOOK_TYPES, is_others, named_persons, plain,
 
 if TYPE_CHECKING:
     from pybtex.database import Entry, Person
+    from pybtex.style.formatting import BaseStyle
 
     from sphinx_ext._works import Work
 
-__all__ = ["format_entry", "format_names", "plain_text"]
+__all__ = ["format_entry", "format_names", "format_with_style", "plain_text"]
 
 T = TypeVar("T")
 
@@ -86,6 +88,31 @@ def format_entry(work: Work, entry: Entry) -> Text:
     if bib_note:
         parts += [" ", bib_note, "."]
     return Text(*parts)
+
+
+def format_with_style(style: BaseStyle, label: str, work: Work, entry: Entry) -> Text:
+    """The entry as the book's pybtex *style* formats it, after its *label* (``[KL93a]``).
+
+    This is what sphinxcontrib-bibtex's ``{bibliography}`` shows for the
+    entry, so a chapter's list and the book's bibliography agree. An entry
+    the style cannot format (a missing field, a type it does not know, such
+    as ``@online`` for pybtex's own styles) keeps the seed's look.
+    """
+    try:
+        formatted = style.format_entry(label, entry).text
+    except (FieldIsMissing, AttributeError, KeyError, TypeError):
+        formatted = format_entry(work, entry)
+    text: Text = _safe_links(formatted)
+    return Text("[", label, "] ", text) if label else text
+
+
+def _safe_links(rich: Any) -> Any:
+    """*rich* with every link that is not a safe one (:mod:`sphinx_ext._links`) made text."""
+    if isinstance(rich, HRef) and not is_link(rich.url):
+        return Text(*(_safe_links(part) for part in rich.parts))
+    if isinstance(rich, BaseMultipartText):
+        return rich._create_similar([_safe_links(part) for part in rich.parts])
+    return rich
 
 
 def _title_part(work: Work, fields: Mapping[str, str]) -> list[Any]:

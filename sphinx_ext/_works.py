@@ -48,6 +48,7 @@ __all__ = [
     "identifier",
     "is_others",
     "letters",
+    "letters_over",
     "named_persons",
     "normalize_name",
     "plain",
@@ -316,6 +317,40 @@ def build_works(
         key: dataclasses.replace(draft, letter=lettered[key]) if key in lettered else draft
         for key, draft in drafts.items()
     }
+
+
+def letters_over(works: Mapping[str, Work], keys: Iterable[str]) -> dict[str, Work]:
+    """The works of *keys* with their letters computed among *keys* only.
+
+    APA letters a work among the entries of its reference list: a book's
+    works get them among the works it cites, so no "2025b" stands without
+    its "2025a". Only the works whose letter changes are returned.
+
+    >>> from pybtex.database import parse_string
+    >>> data = parse_string(
+    ...     "@misc{a, author = {{NVIDIA}}, title = {Apples}, year = 2025}"
+    ...     "@misc{b, author = {{NVIDIA}}, title = {Bananas}, year = 2025}"
+    ...     "@misc{c, author = {{NVIDIA}}, title = {Cherries}, year = 2025}",
+    ...     "bibtex",
+    ... )
+    >>> works = build_works(data.entries)
+    >>> {k: w.cite_label for k, w in letters_over(works, ["b", "c"]).items()}
+    {'b': 'NVIDIA, 2025a', 'c': 'NVIDIA, 2025b'}
+    >>> letters_over(works, ["c"])["c"].cite_label
+    'NVIDIA, 2025'
+    """
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key in dict.fromkeys(keys):
+        work = works[key]
+        groups[(normalize_name(work.label), work.year)].append(key)
+    changed: dict[str, Work] = {}
+    for group in groups.values():
+        ordered = sorted(group, key=lambda k: (title_sort_key(works[k].title), k))
+        shown = letters(len(ordered)) if len(ordered) > 1 else [""]
+        for key, letter in zip(ordered, shown, strict=True):
+            if works[key].letter != letter:
+                changed[key] = dataclasses.replace(works[key], letter=letter)
+    return changed
 
 
 class PlainFields(Mapping[str, str]):

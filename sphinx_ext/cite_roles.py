@@ -10,9 +10,12 @@ does list are left to sphinxcontrib-bibtex.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, cast
 
+from docutils import nodes
 from sphinx import addnodes
+from sphinx.errors import NoUri
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
@@ -24,7 +27,7 @@ from sphinx_ext.nodes import source_citation
 if TYPE_CHECKING:
     from sphinxcontrib.bibtex.domain import BibtexDomain
 
-__all__ = ["AdoptCiteRoles"]
+__all__ = ["AdoptCiteRoles", "RetargetCiteLinks"]
 
 
 class AdoptCiteRoles(SphinxPostTransform):
@@ -66,3 +69,76 @@ class AdoptCiteRoles(SphinxPostTransform):
             )
             # Not replace_self(): it would copy the ids onto the group as well.
             node.parent.replace(node, citation)
+
+
+class RetargetCiteLinks(SphinxPostTransform):
+    """``{cite}`` links to the entry in the chapter's own References.
+
+    sphinxcontrib-bibtex links a ``{cite}`` role to its ``{bibliography}``;
+    with ``citations_cite_links = "chapter"`` (the default) a citation in a
+    chapter whose References are shown links to that chapter's entry instead,
+    which reads the same (the book's style and label). Its text and tooltip
+    stay sphinxcontrib-bibtex's, but for the work's year letter where the
+    text shows its year (``Kalai and Lehrer, 1993a``): two works are never
+    cited alike. LaTeX keeps sphinxcontrib-bibtex's targets and text.
+    """
+
+    # After the resolver (10) has made sphinxcontrib-bibtex's links.
+    default_priority = 11
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        groups = [
+            node
+            for node in self.document.findall(nodes.inline)
+            if "bibtex-citation" in node.get("classes", ())
+        ]
+        if not groups:
+            return
+        domain = get_domain(self.env)
+        book = domain.book
+        page = self._list_page()
+        bibtex = cast("BibtexDomain", self.env.get_domain("cite"))
+        keys_of_id: dict[str, set[str]] = {}
+        for entry in bibtex.citations:
+            keys_of_id.setdefault(entry.citation_id, set()).add(entry.key)
+        for group in groups:
+            keys = {target.key for target in parse_citation_targets(group.rawsource)}
+            for link in group.findall(nodes.reference):
+                target = link.get("refid") or link.get("refuri", "").rpartition("#")[2]
+                found = keys & keys_of_id.get(target, set())
+                if len(found) != 1:
+                    continue
+                [key] = found
+                work = domain.works.get(key)
+                if work is not None and work.letter:
+                    _add_letter(link, work.year, work.letter)
+                anchor = book.anchors.get(key)
+                if page is None or anchor is None:
+                    continue
+                link.attributes.pop("refid", None)
+                link["refuri"] = f"{page}#{anchor}"
+                link["internal"] = True
+
+    def _list_page(self) -> str | None:
+        """The URI of the chapter's References from this page, when links go there."""
+        if self.config.citations_cite_links != "chapter":
+            return None
+        domain = get_domain(self.env)
+        number = domain.book.chapter_of.get(self.env.docname)
+        if number is None or not domain.shows_list(number):
+            return None
+        list_docname = domain.book.by_number[number].references_docname
+        try:
+            return self.env._app.builder.get_relative_uri(self.env.docname, list_docname)
+        except NoUri:
+            return None
+
+
+def _add_letter(link: nodes.Element, year: str, letter: str) -> None:
+    """``Kalai and Lehrer, 1993`` → ``…, 1993a``: the year letter the book gives the work."""
+    pattern = re.compile(rf"\b{re.escape(year)}\b(?![a-z])")
+    for text in list(link.findall(nodes.Text)):
+        if pattern.search(text):
+            text.parent.replace(text, nodes.Text(pattern.sub(year + letter, str(text), count=1)))
+            return

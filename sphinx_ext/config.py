@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pybtex.plugin
+
 from sphinx_ext.verify import VerifySettings, config_fields
 from sphinx_ext.warnings_ import Subtype, warn
 
@@ -60,6 +62,18 @@ def _one_of(*choices: str) -> Validator:
         return f"expected one of {', '.join(repr(c) for c in choices)}, got {value!r}"
 
     return check
+
+
+def _style_name(value: Any) -> str | None:
+    if not isinstance(value, str) or not value:
+        return f"expected 'auto', 'seed' or a pybtex style name, got {value!r}"
+    if value in ("auto", "seed"):
+        return None
+    try:
+        pybtex.plugin.find_plugin("pybtex.style.formatting", value)
+    except pybtex.plugin.PluginNotFound:
+        return f"no pybtex formatting style named {value!r}"
+    return None
 
 
 _CATEGORIES = ("academic", "standard", "book", "report", "vendor-docs", "industry")
@@ -127,6 +141,32 @@ class CitationsConfig:
             _one_of("first-citation", "alphabetical"),
             "Order of each chapter's References, numbered in that order: "
             "'first-citation' (as first cited in the chapter) or 'alphabetical' (by label).",
+        ),
+    )
+    entry_style: str = field(
+        default="auto",
+        metadata=_meta(
+            _style_name,
+            "How list entries are formatted: 'seed' (**Org** (Year). \u201cTitle.\u201d URL), "
+            "a pybtex style name ('plain', 'alpha', 'unsrt', \u2026), or 'auto': the book's "
+            "bibtex_default_style when it cites with {cite} roles, 'seed' otherwise.",
+        ),
+    )
+    year_letters: str = field(
+        default="auto",
+        metadata=_meta(
+            _one_of("auto", "bibliography", "cited"),
+            "Works sharing label and year get letters over 'bibliography' (every entry) or "
+            "'cited' (the works the book cites); 'auto': 'cited' in a book that cites with "
+            "{cite} roles, 'bibliography' otherwise.",
+        ),
+    )
+    cite_links: str = field(
+        default="chapter",
+        metadata=_meta(
+            _one_of("chapter", "bibliography"),
+            "Where a {cite} role links: 'chapter' (the entry in its chapter's References) "
+            "or 'bibliography' (sphinxcontrib-bibtex's own target).",
         ),
     )
     categories: dict[str, str] = field(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import pybtex.plugin
 from docutils import nodes
+from pybtex.style.template import FieldIsMissing
 from sphinx.domains import Domain
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
@@ -36,10 +37,12 @@ from sphinx_ext._book import (
     item_records,
     stored_items,
 )
-from sphinx_ext._formatting import format_entry, plain_text
+from sphinx_ext._formatting import format_entry, format_with_style, plain_text
 from sphinx_ext._links import link_problem
+from sphinx_ext._parser import Item as ParsedItem
+from sphinx_ext._parser import parse_items
 from sphinx_ext._resolver import LabelIndex, Status
-from sphinx_ext._works import Category, Work, build_works
+from sphinx_ext._works import Category, Work, build_works, letters_over
 from sphinx_ext.chapters import find_chapters
 from sphinx_ext.nodes import (
     chapter_references,
@@ -56,11 +59,13 @@ if TYPE_CHECKING:
 
     from pybtex.database import Entry
     from pybtex.richtext import Text
+    from pybtex.style.formatting import BaseStyle
     from sphinx import addnodes
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
+    from sphinxcontrib.bibtex.domain import BibtexDomain
 
 __all__ = ["CitationsDomain", "get_domain"]
 
@@ -92,6 +97,12 @@ class CitationsDomain(Domain):
         self._index: LabelIndex | None = None
         self._formatted: dict[str, Text] = {}
         self._plain: dict[str, str] = {}
+        #: The book's pybtex style for list entries, or ``None`` for the seed's look.
+        self._style: BaseStyle | None = None
+        #: key → the label its entry shows in that style (``KL93a``).
+        self.style_labels: dict[str, str] = {}
+        #: Works whose year letter among the cited works is not the bibliography's.
+        self._relettered: set[str] = set()
         #: ``(builder name, key)`` → the entry as that builder writes it.
         self.entry_markup: dict[tuple[str, str], str] = {}
         #: Builders whose every entry is in :attr:`entry_markup` already.
@@ -205,8 +216,12 @@ class CitationsDomain(Domain):
         """The entry of *key* as rich text, formatted once per build."""
         found = self._formatted.get(key)
         if found is None:
-            entry = self._entries[key]
-            found = self._formatted[key] = format_entry(self.works[key], entry)
+            entry, work = self._entries[key], self.works[key]
+            if self._style is None:
+                found = format_entry(work, entry)
+            else:
+                found = format_with_style(self._style, self.style_labels.get(key, ""), work, entry)
+            self._formatted[key] = found
         return found
 
     def entry_nodes(self, key: str) -> list[nodes.Node]:
@@ -241,9 +256,86 @@ class CitationsDomain(Domain):
     def compute_book(self) -> Book:
         list_docs = {d for d, p in self.placements.items() if CHAPTER_REFERENCES in p}
         chapters = find_chapters(self.env, list_docs)
+        config = self.env.config
+        role_book = self.cites_with_roles()
+        if _letters_mode(config, role_book) == "cited":
+            cited = (
+                item[0]
+                for citations in self.stored_citations.values()
+                for citation in citations
+                for item in citation[1]
+                if item[0] is not None and item[0] in self.works
+            )
+            relettered = letters_over(self.works, cited)
+            self._works = {**self.works, **relettered}
+            self._relettered = set(relettered)
         labels = {key: work.cite_label for key, work in self.works.items()}
-        order = self.env.config.citations_references_order
-        return build_book(chapters, self.citation_records(), self.notes, labels, order)
+        order = config.citations_references_order
+        book = build_book(chapters, self.citation_records(), self.notes, labels, order)
+        style = _style_name(config, role_book)
+        self._style = _pybtex_style(style) if style else None
+        self.style_labels = (
+            self._cite_labels(self._style, [key for key, _ in book.frequency])
+            if self._style is not None
+            else {}
+        )
+        # Entries are formatted for this book's style and letters.
+        self._formatted, self._plain = {}, {}
+        self.entry_markup, self.entries_rendered_by = {}, set()
+        return book
+
+    def cites_with_roles(self) -> bool:
+        """Whether the book cites with sphinxcontrib-bibtex's roles (a ``{cite}`` book)."""
+        return any(
+            len(citation) > 2
+            for citations in self.stored_citations.values()
+            for citation in citations
+        )
+
+    def _cite_labels(self, style: BaseStyle, keys: list[str]) -> dict[str, str]:
+        """The label of each cited work, as the book's bibliography shows it.
+
+        Where a ``{bibliography}`` lists the work, its label there (the one
+        inline ``{cite}`` text shows, sphinxcontrib-bibtex resolving a
+        citation to the last bibliography listing its key); otherwise the
+        style's label among such works.
+        """
+        bibtex = cast("BibtexDomain", self.env.get_domain("cite"))
+        labels: dict[str, str] = {}
+        for citation in bibtex.citations:
+            bibliography = bibtex.bibliographies.get(citation.bibliography_key)
+            if bibliography is not None and bibliography.list_ == "citation":
+                labels[citation.key] = citation.formatted_entry.label
+        unlisted = [self._entries[key] for key in keys if key not in labels]
+        if unlisted:
+            try:
+                ordered = list(style.sort(unlisted))
+                labels.update(
+                    (entry.key, label)
+                    for label, entry in zip(style.format_labels(ordered), ordered, strict=True)
+                )
+            except (FieldIsMissing, AttributeError, KeyError, TypeError):
+                pass  # entries without a label keep the seed's look
+        return {key: labels[key] for key in keys if key in labels}
+
+    def shown_state(self) -> dict[str, str]:
+        """key → how its entry reads (label, letter, style), for every work a chapter cites.
+
+        Kept between builds: a work whose entry changed (a letter moved, a
+        label renumbered) makes every chapter citing it be written again.
+        """
+        style = type(self._style).__name__ if self._style is not None else "seed"
+        return {
+            key: f"{self.works[key].cite_label}\x00{self.style_labels.get(key, '')}\x00{style}"
+            for key, _ in self.book.frequency
+        }
+
+    def shows_list(self, chapter_number: int) -> bool:
+        """Whether the chapter's References appear anywhere (placed, or automatic)."""
+        if self.env.config.citations_auto_references:
+            return True
+        placed_in = self.book.by_number[chapter_number].references_docname
+        return CHAPTER_REFERENCES in self.placements.get(placed_in, ())
 
     def pages_of_whole_book(self) -> list[str]:
         """Documents showing the frequency table or the Works Cited."""
@@ -286,6 +378,36 @@ class _CitationRecords(Mapping[str, list[CitationRecord]]):
 def _type_categories(config: Config) -> dict[str, Category]:
     """``citations_categories``, by entry type (lower case)."""
     return {kind.lower(): Category(value) for kind, value in config.citations_categories.items()}
+
+
+def _style_name(config: Config, role_book: bool) -> str | None:
+    """The pybtex style of the list entries, or ``None`` for the seed's look."""
+    chosen: str = config.citations_entry_style
+    if chosen == "auto":
+        return str(config.bibtex_default_style) if role_book else None
+    return None if chosen == "seed" else chosen
+
+
+def _pybtex_style(name: str) -> BaseStyle | None:
+    try:
+        return cast("BaseStyle", pybtex.plugin.find_plugin("pybtex.style.formatting", name)())
+    except pybtex.plugin.PluginNotFound:
+        warn(
+            "no pybtex formatting style named %r (bibtex_default_style); "
+            "list entries keep the seed's look",
+            name,
+            subtype=Subtype.CONFIG,
+            location=None,
+        )
+        return None
+
+
+def _letters_mode(config: Config, role_book: bool) -> str:
+    """``"cited"`` or ``"bibliography"``: over which works year letters are computed."""
+    mode: str = config.citations_year_letters
+    if mode == "auto":
+        return "cited" if role_book else "bibliography"
+    return mode
 
 
 def get_domain(env: BuildEnvironment) -> CitationsDomain:
@@ -398,10 +520,72 @@ def outdated_by_changes(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
     outdated = set(domain.pages_of_whole_book())
     chapters = domain.book.chapters
     _report_stray_notes(domain, touched)
+    _report_moved_letters(domain, touched)
     if env.config.root_doc in touched:
         outdated.update(chapter.references_docname for chapter in chapters)
     else:
         for chapter in chapters:
             if touched.intersection(chapter.docnames):
                 outdated.add(chapter.references_docname)
+    outdated.update(_lists_shown_differently(domain))
+    # sphinxcontrib-bibtex writes a {bibliography} again only when its own page
+    # changed: a citation added elsewhere would be missing from it, or its
+    # labels out of date (its env-updated returns nothing).
+    bibtex = cast("BibtexDomain", env.get_domain("cite"))
+    outdated.update(key.docname for key in bibtex.bibliographies)
     return sorted(outdated - touched)
+
+
+def _lists_shown_differently(domain: CitationsDomain) -> set[str]:
+    """The list pages of chapters citing a work whose entry reads differently than last build.
+
+    A citation added in one chapter may give another chapter's work a year
+    letter, or the book its first ``{cite}`` role and so its pybtex style.
+    """
+    shown = domain.shown_state()
+    before: dict[str, str] = domain.data.get("shown", {})
+    domain.data["shown"] = shown
+    changed = {key for key in shown if shown[key] != before.get(key)}
+    book = domain.book
+    return {
+        book.by_number[number].references_docname
+        for key, numbers in book.frequency
+        if key in changed
+        for number in numbers
+    }
+
+
+def _report_moved_letters(domain: CitationsDomain, docnames: Iterable[str]) -> None:
+    """Warn where a citation's written year letter is not the one the book shows.
+
+    With letters over the cited works, ``[Source: X, 2025b]`` is matched by
+    the bibliography's letters (known while reading) but shown with the
+    letter it gets among the works the book cites.
+    """
+    if not domain._relettered:
+        return
+    records = domain.citation_records()
+    for docname in sorted(docnames):
+        if docname not in records:
+            continue
+        for record in records[docname]:
+            for item in record.items:
+                if record.role or item.key not in domain._relettered:
+                    continue
+                parsed = parse_items(item.text)[0]
+                written = parsed[0] if parsed else None
+                work = domain.works[item.key]
+                if not isinstance(written, ParsedItem) or written.letter is None:
+                    continue
+                if written.letter == work.letter:
+                    continue
+                warn(
+                    "%r is shown as %r: year letters are computed over the works the book "
+                    "cites (citations_year_letters); cite it as [Source: %s] (or by its key %s)",
+                    item.text,
+                    work.cite_label,
+                    work.cite_label,
+                    item.key,
+                    subtype=Subtype.LETTER,
+                    location=(docname, record.line),
+                )

@@ -246,10 +246,7 @@ class _Renderer:
 
     def shows_list(self, chapter_number: int) -> bool:
         """Whether the chapter's References appear anywhere (placed, or automatic)."""
-        if self.config.citations_auto_references:
-            return True
-        placed_in = self.book.by_number[chapter_number].references_docname
-        return "chapter-references" in self.domain.placements.get(placed_in, ())
+        return self.domain.shows_list(chapter_number)
 
     # -- chapter References ----------------------------------------------------
 

@@ -59,6 +59,8 @@ class Subtype(StrEnum):
     """A ``{chapter-references}`` outside a chapter or twice in one, or a second ``{works-cited}``."""
     URL = "url"
     """An entry's URL is not linked (a scheme other than http, https, ftp, mailto): shown as text."""
+    LETTER = "letter"
+    """A citation's year letter is not the one shown: letters are over the works the book cites."""
     SOURCECHECK_CACHE = "sourcecheck-cache"
     """The sourcecheck URL cache cannot be read or written; the run goes on without it."""
 

@@ -267,3 +267,24 @@ def test_references_in_alphabetical_order_numbered_in_that_order(build_root: Bui
 
     references = json.loads(read(app.outdir, "citations.json"))["chapters"][0]["references"]
     assert [(r["number"], r["key"]) for r in references] == list(enumerate(ids, start=1))
+
+
+def test_a_pybtex_style_formats_the_entry_without_unsafe_links() -> None:
+    import pybtex.plugin
+
+    from sphinx_ext._formatting import format_with_style
+
+    data = parse_string(
+        "@article{a, author = {Kalai, Ehud}, title = {T}, journal = {J}, year = 1993,"
+        " url = {javascript:alert(1)}}"
+        "@article{b, author = {Kalai, Ehud}, title = {U}, journal = {J}, year = 1993,"
+        " url = {https://example.org/u}}",
+        "bibtex",
+    )
+    works = build_works(data.entries)
+    style = pybtex.plugin.find_plugin("pybtex.style.formatting", "alpha")()
+    unsafe = format_with_style(style, "Kal93a", works["a"], data.entries["a"]).render_as("html")
+    safe = format_with_style(style, "Kal93b", works["b"], data.entries["b"]).render_as("html")
+    assert unsafe.startswith("[Kal93a] Ehud Kalai.")
+    assert "javascript:alert(1)" in unsafe and "<a " not in unsafe
+    assert '<a href="https://example.org/u">' in safe
