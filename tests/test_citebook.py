@@ -172,3 +172,21 @@ def test_a_new_citation_reletters_other_chapters_incrementally(tmp_path: Path) -
     # letter: "a", its title ("The Competitive …") coming before Jordan1982a's.
     assert "Jordan, 1982a</a>" in incremental["lectures/learning.html"].decode()
     assert_same(incremental, clean_build(srcdir, tmp_path))
+
+
+def test_parallel_equals_serial(tmp_path: Path) -> None:
+    srcdir = copy_root("citebook", tmp_path)
+    serial = build_app(srcdir, freshenv=True, builddir=tmp_path / "serial")
+    parallel = build_app(srcdir, freshenv=True, parallel=2, builddir=tmp_path / "parallel")
+    assert parallel.warning.getvalue() == serial.warning.getvalue() == ""
+    assert_same(outputs(Path(serial.outdir)), outputs(Path(parallel.outdir)))
+
+
+def test_an_unknown_entry_style_is_a_config_warning(build_root: BuildRoot) -> None:
+    app = build_root("citebook", confoverrides={"citations_entry_style": "fancy"})
+    warnings = app.warning.getvalue()
+    assert "citations_entry_style: no pybtex formatting style named 'fancy'" in warnings
+    assert "[citations.config]" in warnings
+    # The default ('auto') is used: the book's own style.
+    learning = read(app.outdir, "lectures/learning.html")
+    assert _entry(learning, "Jordan1991").startswith("[Jor91] J. S. Jordan.")
