@@ -4,14 +4,17 @@ Pure Python, no Sphinx. :func:`build_book` takes what was collected from
 every document and computes, once per build and in time linear in the number
 of citations, everything the cross-chapter pages and ``citations.json`` show.
 
->>> chapter = Chapter(1, "Intro", "ch1", ("ch1",))
+Chapters are documents: every table here is keyed by the chapter's docname,
+and its number is only what the reader is shown (:attr:`Chapter.label`).
+
+>>> chapter = Chapter("ch1", "Intro", ("ch1",), number=(1,))
 >>> item = ItemRecord("k", None, "resolved", "Org, 2020", "src-1")
 >>> records = {"ch1": [CitationRecord(3, (item,))]}
 >>> book = build_book([chapter], records, {}, {"k": "Org, 2020"})
->>> [entry.key for entry in book.references(1)]
+>>> [entry.key for entry in book.references("ch1")]
 ['k']
 >>> book.frequency
-[('k', (1,))]
+[('k', ('ch1',))]
 """
 
 from __future__ import annotations
@@ -40,9 +43,10 @@ __all__ = [
     "StoredItem",
     "anchors_for",
     "build_book",
+    "chapter_labels",
     "citation_record",
     "item_records",
-    "join_numbers",
+    "join_chapters",
     "shown_text",
     "stored_items",
 ]
@@ -149,19 +153,83 @@ class NoteRecord(NamedTuple):
 
 
 class Chapter(NamedTuple):
-    """A top-level entry of the root document's numbered toctree."""
+    """A chapter of the book: a document, and the documents below it in the toctree."""
 
-    number: int
-    title: str
     docname: str
+    title: str
     #: The chapter's documents in reading order, its own first.
     docnames: tuple[str, ...]
     #: Where its References list stands (a ``{chapter-references}`` or the chapter itself).
     list_docname: str = ""
+    #: Its section number as Sphinx shows it (``(3,)``); ``()`` when unnumbered.
+    number: tuple[int, ...] = ()
+    #: Its part: the position (from 1) of its toctree among the root's
+    #: toctrees holding chapters, and that toctree's caption.
+    part: int = 1
+    part_caption: str = ""
+    #: How the frequency table and the Works Cited name it: its number as
+    #: shown (``"3"``), with its part where numbers repeat (``"II.3"``), or,
+    #: unnumbered, its title (see :func:`chapter_labels`).
+    label: str = ""
 
     @property
     def references_docname(self) -> str:
         return self.list_docname or self.docname
+
+    @property
+    def heading(self) -> str:
+        """Its heading in the Works Cited: ``Chapter 3: Title``, or the title alone."""
+        return f"Chapter {self.label}: {self.title}" if self.number else self.title
+
+
+def chapter_labels(chapters: Sequence[Chapter]) -> tuple[list[Chapter], bool]:
+    """*chapters* with their labels, and whether their numbers repeat.
+
+    Sphinx restarts the numbering in every numbered toctree, so a book in
+    parts (Jupyter Book's layout without ``sphinx_multitoc_numbering``) shows
+    several chapters 1. Where numbers repeat, every numbered chapter is named
+    by its part in Roman numerals and its number: ``II.3``.
+
+    >>> a = Chapter("a", "A", ("a",), number=(1,), part=1)
+    >>> b = Chapter("b", "B", ("b",), number=(1,), part=2)
+    >>> c = Chapter("c", "C", ("c",))
+    >>> labelled, repeated = chapter_labels([a, b, c])
+    >>> [chapter.label for chapter in labelled], repeated
+    (['I.1', 'II.1', 'C'], True)
+    >>> [chapter.label for chapter in chapter_labels([a, c])[0]]
+    ['1', 'C']
+    """
+    shown = [".".join(map(str, chapter.number)) for chapter in chapters if chapter.number]
+    repeated = len(set(shown)) < len(shown)
+    labelled = []
+    for chapter in chapters:
+        if not chapter.number:
+            label = chapter.title
+        elif repeated:
+            label = f"{_roman(chapter.part)}.{'.'.join(map(str, chapter.number))}"
+        else:
+            label = ".".join(map(str, chapter.number))
+        labelled.append(chapter._replace(label=label))
+    return labelled, repeated
+
+
+_ROMAN = (
+    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+)  # fmt: skip
+
+
+def _roman(number: int) -> str:
+    """*number* in Roman numerals.
+
+    >>> _roman(14), _roman(1999)
+    ('XIV', 'MCMXCIX')
+    """
+    out = []
+    for value, numeral in _ROMAN:
+        count, number = divmod(number, value)
+        out.append(numeral * count)
+    return "".join(out)
 
 
 class ReferenceEntry(NamedTuple):
@@ -182,28 +250,34 @@ StoredEntry = tuple[int, str, str | None, tuple[tuple[str, str], ...]]
 
 @dataclass
 class Book:
-    """Everything computed once per build from all documents."""
+    """Everything computed once per build from all documents.
+
+    Chapters are known by their docname everywhere.
+    """
 
     chapters: list[Chapter]
-    #: Chapter number → its References as kept (see :meth:`references`).
-    stored_references: dict[int, list[StoredEntry]]
-    #: ``(key, chapter numbers)`` of every cited work, most chapters first,
-    #: then by first chapter; ties keep the bibliography's order.
-    frequency: list[tuple[str, tuple[int, ...]]]
-    #: Chapter number → the other chapters it shares at least one work with.
-    shared_with: dict[int, tuple[int, ...]]
-    #: docname → chapter number, for every document of a chapter.
-    chapter_of: dict[str, int]
+    #: Chapter docname → its References as kept (see :meth:`references`).
+    stored_references: dict[str, list[StoredEntry]]
+    #: ``(key, chapter docnames)`` of every cited work, most chapters first,
+    #: then by first chapter (in reading order), then by label.
+    frequency: list[tuple[str, tuple[str, ...]]]
+    #: Chapter docname → the other chapters it shares at least one work with.
+    shared_with: dict[str, tuple[str, ...]]
+    #: docname → its chapter's docname, for every document of a chapter.
+    chapter_of: dict[str, str]
     #: key → the anchor of its entry in any list (the same in every chapter).
     anchors: dict[str, str] = field(default_factory=dict)
-    #: Chapter number → chapter.
-    by_number: dict[int, Chapter] = field(default_factory=dict)
+    #: Chapter docname → chapter.
+    by_docname: dict[str, Chapter] = field(default_factory=dict)
+    #: Chapter docname → an id fragment unique among chapters (``chapter-intro``),
+    #: for the chapter's parts of the Works Cited.
+    chapter_anchors: dict[str, str] = field(default_factory=dict)
 
-    def references(self, chapter: int) -> list[ReferenceEntry]:
+    def references(self, chapter: str) -> list[ReferenceEntry]:
         """The References of *chapter*, numbered in the order the book asked for."""
         return [ReferenceEntry._make(entry) for entry in self.stored_references.get(chapter, ())]
 
-    def cites_anything(self, chapter: int) -> bool:
+    def cites_anything(self, chapter: str) -> bool:
         """Whether *chapter* has any References."""
         return bool(self.stored_references.get(chapter))
 
@@ -223,13 +297,13 @@ def build_book(
     order: :data:`FIRST_CITATION` or :data:`ALPHABETICAL` (by label).
     """
     known = labels
-    chapter_of: dict[str, int] = {}
-    references: dict[int, list[StoredEntry]] = {}
+    chapter_of: dict[str, str] = {}
+    references: dict[str, list[StoredEntry]] = {}
     chapters_of_work: dict[str, list[int]] = defaultdict(list)
-    for chapter in chapters:
+    for position, chapter in enumerate(chapters):
         backrefs: dict[str, list[tuple[str, str]]] = {}
         for docname in chapter.docnames:
-            chapter_of[docname] = chapter.number
+            chapter_of.setdefault(docname, chapter.docname)
             for citation in citations.get(docname, ()):
                 for item in citation.items:
                     if item.key is not None and item.key in known:
@@ -238,24 +312,33 @@ def build_book(
         cited = list(backrefs.items())
         if order == ALPHABETICAL:
             cited.sort(key=lambda pair: (labels[pair[0]].casefold(), pair[0]))
-        references[chapter.number] = [
+        references[chapter.docname] = [
             (number, key, chapter_notes.get(key), tuple(places))
             for number, (key, places) in enumerate(cited, start=1)
         ]
         for key in backrefs:
-            chapters_of_work[key].append(chapter.number)
-    frequency = sorted(
-        ((key, tuple(sorted(numbers))) for key, numbers in chapters_of_work.items()),
-        key=lambda pair: (-len(pair[1]), pair[1][0], labels[pair[0]].casefold(), pair[0]),
-    )
+            chapters_of_work[key].append(position)
+    names = [chapter.docname for chapter in chapters]
+    frequency = [
+        (key, tuple(names[p] for p in positions))
+        for key, positions in sorted(
+            ((key, tuple(sorted(positions))) for key, positions in chapters_of_work.items()),
+            key=lambda pair: (-len(pair[1]), pair[1][0], labels[pair[0]].casefold(), pair[0]),
+        )
+    ]
+    shared = {
+        names[position]: tuple(names[p] for p in others)
+        for position, others in _shared(chapters_of_work).items()
+    }
     return Book(
         chapters=list(chapters),
         stored_references=references,
         frequency=frequency,
-        shared_with=_shared(chapters_of_work),
+        shared_with=shared,
         chapter_of=chapter_of,
         anchors=anchors_for(known),
-        by_number={chapter.number: chapter for chapter in chapters},
+        by_docname={chapter.docname: chapter for chapter in chapters},
+        chapter_anchors=_ids_for(names, "chapter-"),
     )
 
 
@@ -300,10 +383,19 @@ def anchors_for(keys: Iterable[str]) -> dict[str, str]:
     >>> anchors_for(["Kwon:2023", "kwon-2023", "b"])
     {'Kwon:2023': 'ref-kwon-2023', 'kwon-2023': 'ref-kwon-2023-2', 'b': 'ref-b'}
     """
+    return _ids_for(keys, "ref-")
+
+
+def _ids_for(names: Iterable[str], prefix: str) -> dict[str, str]:
+    """An id per name, *prefix* then its letters and digits, unique.
+
+    >>> _ids_for(["lectures/Intro", "lectures-intro"], "ch-")
+    {'lectures/Intro': 'ch-lectures-intro', 'lectures-intro': 'ch-lectures-intro-2'}
+    """
     anchors: dict[str, str] = {}
     taken: set[str] = set()
-    for key in keys:
-        base = "ref-" + (_NOT_ID.sub("-", key.lower()).strip("-") or "entry")
+    for key in names:
+        base = prefix + (_NOT_ID.sub("-", key.lower()).strip("-") or "entry")
         anchor, suffix = base, 2
         while anchor in taken:
             anchor, suffix = f"{base}-{suffix}", suffix + 1
@@ -312,25 +404,53 @@ def anchors_for(keys: Iterable[str]) -> dict[str, str]:
     return anchors
 
 
-def join_numbers(numbers: Sequence[int]) -> str:
-    """English list of chapter numbers, runs of three or more as a range.
+def join_chapters(chapters: Sequence[Chapter]) -> str:
+    """The chapters as a phrase: ``Chapters 1–3 and 7``; unnumbered ones by title.
 
-    >>> join_numbers([1]), join_numbers([1, 2]), join_numbers([1, 3, 4])
-    ('1', '1 and 2', '1, 3, and 4')
-    >>> join_numbers([2, 3, 4, 5, 6, 12, 13, 14]), join_numbers([1, 2, 3, 7])
-    ('2–6 and 12–14', '1–3 and 7')
+    *chapters* are in reading order. Runs of three or more consecutive
+    numbered chapters read as a range.
+
+    >>> one, two, three = (Chapter(str(n), f"T{n}", (), number=(n,), label=str(n)) for n in (1, 2, 3))
+    >>> join_chapters([one]), join_chapters([one, two, three]), join_chapters([one, three])
+    ('Chapter 1', 'Chapters 1–3', 'Chapters 1 and 3')
+    >>> join_chapters([one, Chapter("x", "Setup", (), label="Setup")])
+    'Chapter 1 and “Setup”'
     """
+    numbered = [chapter for chapter in chapters if chapter.number]
     words: list[str] = []
-    start = 0
-    for position in range(1, len(numbers) + 1):
-        if position < len(numbers) and numbers[position] == numbers[position - 1] + 1:
-            continue
-        run = numbers[start:position]
-        if len(run) >= 3:
-            words.append(f"{run[0]}\u2013{run[-1]}")
-        else:
-            words.extend(str(n) for n in run)
-        start = position
+    if numbered:
+        runs: list[list[Chapter]] = []
+        for chapter in numbered:
+            if runs and _follows(runs[-1][-1], chapter):
+                runs[-1].append(chapter)
+            else:
+                runs.append([chapter])
+        labels: list[str] = []
+        for run in runs:
+            if len(run) >= 3:
+                labels.append(f"{run[0].label}\u2013{run[-1].label}")
+            else:
+                labels.extend(chapter.label for chapter in run)
+        plural = len(numbered) > 1
+        words.append(f"Chapter{'s' if plural else ''} {_and(labels)}")
+    words.extend(f"\u201c{chapter.label}\u201d" for chapter in chapters if not chapter.number)
+    return _and(words)
+
+
+def _follows(previous: Chapter, chapter: Chapter) -> bool:
+    return (
+        previous.part == chapter.part
+        and previous.number[:-1] == chapter.number[:-1]
+        and previous.number[-1] + 1 == chapter.number[-1]
+    ) or (
+        # Continuous numbering across parts.
+        len(previous.number) == len(chapter.number) == 1
+        and previous.number[0] + 1 == chapter.number[0]
+        and "." not in chapter.label
+    )
+
+
+def _and(words: Sequence[str]) -> str:
     if len(words) <= 2:
         return " and ".join(words)
     return ", ".join(words[:-1]) + ", and " + words[-1]

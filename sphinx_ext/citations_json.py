@@ -6,7 +6,7 @@ equivalent builds (serial or parallel, clean or incremental) give
 byte-identical files. The layout::
 
     {
-      "chapters": [{"number", "title", "docname",
+      "chapters": [{"docname", "number", "label", "part", "title",
                     "references": [{"number", "key", "label", "note"}]}],
       "works": [{"key", "label", "title", "url", "category", "chapters"}],
       "citations": [{"docname", "line",
@@ -42,9 +42,11 @@ def book_data(app: Sphinx) -> dict[str, Iterable[dict[str, Any]]]:
     return {
         "chapters": (
             {
-                "number": chapter.number,
-                "title": chapter.title,
                 "docname": chapter.docname,
+                "number": ".".join(map(str, chapter.number)) or None,
+                "label": chapter.label,
+                "part": chapter.part_caption or None,
+                "title": chapter.title,
                 "references": [
                     {
                         "number": entry.number,
@@ -52,7 +54,7 @@ def book_data(app: Sphinx) -> dict[str, Iterable[dict[str, Any]]]:
                         "label": works[entry.key].cite_label,
                         "note": entry.note,
                     }
-                    for entry in book.references(chapter.number)
+                    for entry in book.references(chapter.docname)
                 ],
             }
             for chapter in book.chapters

@@ -125,10 +125,10 @@ class RetargetCiteLinks(SphinxPostTransform):
         if self.config.citations_cite_links != "chapter":
             return None
         domain = get_domain(self.env)
-        number = domain.book.chapter_of.get(self.env.docname)
-        if number is None or not domain.shows_list(number):
+        chapter = domain.book.chapter_of.get(self.env.docname)
+        if chapter is None or not domain.shows_list(chapter):
             return None
-        list_docname = domain.book.by_number[number].references_docname
+        list_docname = domain.book.by_docname[chapter].references_docname
         try:
             return self.env._app.builder.get_relative_uri(self.env.docname, list_docname)
         except NoUri:

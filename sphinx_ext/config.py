@@ -127,6 +127,15 @@ class CitationsConfig:
             "Default :min-chapters: of {citation-frequency} and of the table in {works-cited}.",
         ),
     )
+    chapters: str = field(
+        default="auto",
+        metadata=_meta(
+            _one_of("auto", "numbered", "toctree"),
+            "Which documents are chapters: 'numbered' (the top-level entries of the root's "
+            "numbered toctrees), 'toctree' (of all its toctrees, as sphinx-external-toc lays "
+            "out a _toc.yml), or 'auto' (numbered where the root has a numbered toctree).",
+        ),
+    )
     backlinks: bool = field(
         default=True,
         metadata=_meta(

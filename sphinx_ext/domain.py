@@ -22,6 +22,7 @@ from docutils import nodes
 from pybtex.style.template import FieldIsMissing
 from sphinx.domains import Domain
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
+from sphinxcontrib.bibtex.nodes import bibliography as bibtex_bibliography
 
 from sphinx_ext import bibliography
 from sphinx_ext._book import (
@@ -43,7 +44,7 @@ from sphinx_ext._parser import Item as ParsedItem
 from sphinx_ext._parser import parse_items
 from sphinx_ext._resolver import LabelIndex, Status
 from sphinx_ext._works import Category, Work, build_works, letters_over
-from sphinx_ext.chapters import find_chapters
+from sphinx_ext.chapters import Chapters, find_chapters
 from sphinx_ext.nodes import (
     chapter_references,
     citation_frequency,
@@ -75,6 +76,8 @@ _DOCUTILS = pybtex.plugin.find_plugin("pybtex.backends", "docutils")()
 WORKS_CITED = "works-cited"
 FREQUENCY = "citation-frequency"
 CHAPTER_REFERENCES = "chapter-references"
+#: sphinxcontrib-bibtex's ``{bibliography}``.
+BIBLIOGRAPHY = "bibliography"
 
 
 class CitationsDomain(Domain):
@@ -108,6 +111,7 @@ class CitationsDomain(Domain):
         #: Builders whose every entry is in :attr:`entry_markup` already.
         self.entries_rendered_by: set[str] = set()
         self._book: Book | None = None
+        self._chapters: Chapters | None = None
         self._touched: set[str] = set()
         #: The renderer of the page being written (sphinx_ext.resolution).
         self.page_renderer: object = None
@@ -164,6 +168,8 @@ class CitationsDomain(Domain):
                 placements.add(WORKS_CITED)
             elif isinstance(node, citation_frequency):
                 placements.add(FREQUENCY)
+            elif isinstance(node, bibtex_bibliography):
+                placements.add(BIBLIOGRAPHY)
         if records:
             self.stored_citations[docname] = records
         if notes:
@@ -253,9 +259,22 @@ class CitationsDomain(Domain):
             self._book = self.compute_book()
         return self._book
 
-    def compute_book(self) -> Book:
+    def find_chapters(self) -> Chapters:
+        """The book's chapters, with what a warning about their numbers needs."""
         list_docs = {d for d, p in self.placements.items() if CHAPTER_REFERENCES in p}
-        chapters = find_chapters(self.env, list_docs)
+        mode = self.env.config.citations_chapters
+        # A page of its own for sphinxcontrib-bibtex's bibliography is no chapter.
+        bibliographies = [
+            d
+            for d, p in self.placements.items()
+            if BIBLIOGRAPHY in p and d not in self.stored_citations
+        ]
+        return find_chapters(
+            self.env, list_docs, mode, {*self.pages_of_whole_book(), *bibliographies}
+        )
+
+    def compute_book(self) -> Book:
+        self._chapters = found = self.find_chapters()
         config = self.env.config
         role_book = self.cites_with_roles()
         if _letters_mode(config, role_book) == "cited":
@@ -271,7 +290,7 @@ class CitationsDomain(Domain):
             self._relettered = set(relettered)
         labels = {key: work.cite_label for key, work in self.works.items()}
         order = config.citations_references_order
-        book = build_book(chapters, self.citation_records(), self.notes, labels, order)
+        book = build_book(found.chapters, self.citation_records(), self.notes, labels, order)
         style = _style_name(config, role_book)
         self._style = _pybtex_style(style) if style else None
         self.style_labels = (
@@ -330,11 +349,11 @@ class CitationsDomain(Domain):
             for key, _ in self.book.frequency
         }
 
-    def shows_list(self, chapter_number: int) -> bool:
+    def shows_list(self, chapter: str) -> bool:
         """Whether the chapter's References appear anywhere (placed, or automatic)."""
         if self.env.config.citations_auto_references:
             return True
-        placed_in = self.book.by_number[chapter_number].references_docname
+        placed_in = self.book.by_docname[chapter].references_docname
         return CHAPTER_REFERENCES in self.placements.get(placed_in, ())
 
     def pages_of_whole_book(self) -> list[str]:
@@ -417,7 +436,12 @@ def get_domain(env: BuildEnvironment) -> CitationsDomain:
 def _collected(node: nodes.Node) -> bool:
     return isinstance(
         node,
-        source_citation | source_note | chapter_references | works_cited | citation_frequency,
+        source_citation
+        | source_note
+        | chapter_references
+        | works_cited
+        | citation_frequency
+        | bibtex_bibliography,
     ) or (isinstance(node, nodes.Element) and node.get("refdomain") == "cite")
 
 
@@ -458,7 +482,8 @@ def _report_stray_notes(domain: CitationsDomain, docnames: Iterable[str]) -> Non
             if chapter is None:
                 problem = "is not in a chapter"
             elif all(entry.key != note.key for entry in book.references(chapter)):
-                problem = f"is about a work chapter {chapter} does not cite"
+                name = book.by_docname[chapter].label
+                problem = f"is about a work chapter {name} does not cite"
             else:
                 continue
             warn(
@@ -468,6 +493,22 @@ def _report_stray_notes(domain: CitationsDomain, docnames: Iterable[str]) -> Non
                 subtype=Subtype.NOTE,
                 location=(docname, note.line),
             )
+
+
+def _report_repeated_numbers(domain: CitationsDomain, env: BuildEnvironment) -> None:
+    """Warn, once per reading, where the book shows two chapters under one number."""
+    found = domain._chapters
+    if found is None or not found.repeated_numbers:
+        return
+    warn(
+        "two chapters show the same number: each numbered toctree of %s starts again at 1; "
+        "the frequency table and the Works Cited name chapters by part and number "
+        "(I.1, II.1, …). For continuous numbering add 'sphinx_multitoc_numbering' to "
+        "extensions (Jupyter Book's choice)",
+        env.config.root_doc,
+        subtype=Subtype.CHAPTER_NUMBERS,
+        location=(env.config.root_doc, found.restart_line),
+    )
 
 
 def load_works(app: Sphinx) -> None:
@@ -519,6 +560,7 @@ def outdated_by_changes(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
         return []
     outdated = set(domain.pages_of_whole_book())
     chapters = domain.book.chapters
+    _report_repeated_numbers(domain, env)
     _report_stray_notes(domain, touched)
     _report_moved_letters(domain, touched)
     if env.config.root_doc in touched:
@@ -548,10 +590,10 @@ def _lists_shown_differently(domain: CitationsDomain) -> set[str]:
     changed = {key for key in shown if shown[key] != before.get(key)}
     book = domain.book
     return {
-        book.by_number[number].references_docname
-        for key, numbers in book.frequency
+        book.by_docname[chapter].references_docname
+        for key, chapters in book.frequency
         if key in changed
-        for number in numbers
+        for chapter in chapters
     }
 
 

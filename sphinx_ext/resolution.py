@@ -29,7 +29,7 @@ from sphinx_ext._book import (
     ItemRecord,
     ReferenceEntry,
     item_records,
-    join_numbers,
+    join_chapters,
     shown_text,
 )
 from sphinx_ext._works import Category
@@ -221,9 +221,9 @@ class _Renderer:
 
     def list_page_of(self, docname: str) -> str | None:
         """Where the citations of *docname* link: its chapter's list, or the Works Cited."""
-        chapter_number = self.book.chapter_of.get(docname)
-        if chapter_number is not None and self.shows_list(chapter_number):
-            return self.book.by_number[chapter_number].references_docname
+        chapter = self.book.chapter_of.get(docname)
+        if chapter is not None and self.shows_list(chapter):
+            return self.book.by_docname[chapter].references_docname
         return self.works_cited_page
 
     def item_node(self, record: ItemRecord, target: str | None) -> source_item:
@@ -244,22 +244,22 @@ class _Renderer:
         item += link
         return item
 
-    def shows_list(self, chapter_number: int) -> bool:
+    def shows_list(self, chapter: str) -> bool:
         """Whether the chapter's References appear anywhere (placed, or automatic)."""
-        return self.domain.shows_list(chapter_number)
+        return self.domain.shows_list(chapter)
 
     # -- chapter References ----------------------------------------------------
 
     def place_references(self, placeholder: chapter_references) -> None:
         docname = placeholder["docname"]
-        number = self.book.chapter_of.get(docname)
-        chapter = self.book.by_number.get(number) if number is not None else None
+        of = self.book.chapter_of.get(docname)
+        chapter = self.book.by_docname.get(of) if of is not None else None
         if placeholder.get("auto"):
             wanted = (
                 chapter is not None
                 and chapter.docname == docname
                 and chapter.references_docname == docname
-                and self.book.cites_anything(chapter.number)
+                and self.book.cites_anything(chapter.docname)
             )
             if not wanted or chapter is None:
                 placeholder.parent.remove(placeholder)
@@ -270,13 +270,13 @@ class _Renderer:
                 classes=["source-references-section"],
             )
             section += references_title("", self.config.citations_references_title)
-            section += self.references_list(chapter.number, docname, backlinks=True)
+            section += self.references_list(chapter.docname, docname, backlinks=True)
             placeholder.replace_self(section)
             return
         if chapter is None:
             warn(
-                "chapter-references outside a chapter: %s is not in the numbered "
-                "toctree of the root document",
+                "chapter-references outside a chapter: %s is not a chapter nor in one "
+                "(see citations_chapters)",
                 docname,
                 subtype=Subtype.PLACEMENT,
                 location=placeholder,
@@ -285,18 +285,18 @@ class _Renderer:
             return
         if chapter.references_docname != docname:
             warn(
-                "chapter %d already places its References in %s",
-                chapter.number,
+                "chapter %s already places its References in %s",
+                chapter.label,
                 chapter.references_docname,
                 subtype=Subtype.PLACEMENT,
                 location=placeholder,
             )
             placeholder.parent.remove(placeholder)
             return
-        placeholder.replace_self(self.references_list(chapter.number, docname, backlinks=True))
+        placeholder.replace_self(self.references_list(chapter.docname, docname, backlinks=True))
 
     def references_list(
-        self, chapter: int, list_docname: str, *, backlinks: bool, id_prefix: str = ""
+        self, chapter: str, list_docname: str, *, backlinks: bool, id_prefix: str = ""
     ) -> nodes.Element:
         if not self.book.cites_anything(chapter):
             return nodes.paragraph(
@@ -330,7 +330,7 @@ class _Renderer:
             )
 
     def entry(
-        self, entry: ReferenceEntry, id_prefix: str, backlinks: bool, chapter: int
+        self, entry: ReferenceEntry, id_prefix: str, backlinks: bool, chapter: str
     ) -> reference_entry:
         node = reference_entry(
             "", ids=[id_prefix + self.book.anchors[entry.key]], classes=["source-reference"]
@@ -352,10 +352,10 @@ class _Renderer:
         node += paragraph
         return node
 
-    def note(self, chapter: int, entry: ReferenceEntry) -> list[nodes.Node]:
+    def note(self, chapter: str, entry: ReferenceEntry) -> list[nodes.Node]:
         """The notes on *entry*'s work in *chapter*'s documents, as parsed, joined by "; "."""
         out: list[nodes.Node] = []
-        for docname in self.book.by_number[chapter].docnames:
+        for docname in self.book.by_docname[chapter].docnames:
             for note in self.domain.notes.get(docname, ()):
                 if note.key == entry.key:
                     if out:
@@ -415,16 +415,17 @@ class _Renderer:
                 return nodes.reference("", "", text, refuri=uri, internal=True)
         return text
 
-    def chapter_links(self, numbers: tuple[int, ...]) -> list[nodes.Node]:
+    def chapter_links(self, docnames: tuple[str, ...]) -> list[nodes.Node]:
         out: list[nodes.Node] = []
-        for position, number in enumerate(numbers):
+        for position, docname in enumerate(docnames):
             if position:
                 out.append(nodes.Text(", "))
-            uri = self.uri(self.book.by_number[number].docname)
+            label = self.book.by_docname[docname].label
+            uri = self.uri(docname)
             if uri is None:
-                out.append(nodes.Text(str(number)))
+                out.append(nodes.Text(label))
             else:
-                out.append(nodes.reference("", str(number), refuri=uri, internal=True))
+                out.append(nodes.reference("", label, refuri=uri, internal=True))
         return out
 
     def works_cited(self, min_chapters: int) -> nodes.Element:
@@ -434,21 +435,16 @@ class _Renderer:
         frequent += self.frequency_table(min_chapters)
         container += frequent
         for chapter in self.book.chapters:
-            section = _section(
-                f"works-cited-chapter-{chapter.number}",
-                f"Chapter {chapter.number}: {chapter.title}",
-            )
-            shared = self.book.shared_with.get(chapter.number)
+            anchor = self.book.chapter_anchors[chapter.docname]
+            section = _section(f"works-cited-{anchor}", chapter.heading)
+            shared = self.book.shared_with.get(chapter.docname)
             if shared:
                 line = nodes.paragraph("", "", classes=["works-cited-shared"])
-                line += nodes.emphasis(
-                    "",
-                    f"Shares sources with Chapter{'s' if len(shared) > 1 else ''} "
-                    f"{join_numbers(shared)}.",
-                )
+                sharers = [self.book.by_docname[docname] for docname in shared]
+                line += nodes.emphasis("", f"Shares sources with {join_chapters(sharers)}.")
                 section += line
             section += self.references_list(
-                chapter.number, self.docname, backlinks=False, id_prefix=f"c{chapter.number}-"
+                chapter.docname, self.docname, backlinks=False, id_prefix=f"{anchor}-"
             )
             container += section
         container += self.by_category()

@@ -109,12 +109,15 @@ def collect_sources(env: BuildEnvironment, *, with_locations: bool = True) -> li
             Source(key, work.entry_type, work.cite_label, work.fields)
             for key, work in domain.works.items()
         ]
-    chapter_of = domain.book.chapter_of
+    book = domain.book
+    label_of = {
+        docname: book.by_docname[chapter].label for docname, chapter in book.chapter_of.items()
+    }
     cited = domain.citing_locations()
     sources = []
     for key, work in domain.works.items():
         locations = tuple(
-            CitingLocation(docname, line, chapter_of.get(docname), locator or None, role or None)
+            CitingLocation(docname, line, label_of.get(docname), locator or None, role or None)
             for docname, line, locator, role in cited.get(key, ())
         )
         sources.append(
@@ -306,7 +309,7 @@ def merge_sentences(
     setattr(env, _SENTENCES, store)
 
 
-def _sentences(env: BuildEnvironment, chapter_of: dict[str, int]) -> list[Sentence]:
+def _sentences(env: BuildEnvironment, chapter_of: dict[str, str]) -> list[Sentence]:
     from dataclasses import replace
 
     store: dict[str, list[Sentence]] = getattr(env, _SENTENCES, None) or {}
@@ -389,7 +392,8 @@ class SourceCheckBuilder(DummyBuilder):
                 warn("%s", message, subtype=Subtype.SOURCECHECK_CACHE)
         from sphinx_ext.domain import get_domain
 
-        chapter_of = dict(get_domain(self.env).book.chapter_of)
+        book = get_domain(self.env).book
+        chapter_of = {d: book.by_docname[c].label for d, c in book.chapter_of.items()}
         report = verify(
             sources, settings, network=network, sentences=_sentences(self.env, chapter_of)
         )

@@ -61,6 +61,9 @@ class Subtype(StrEnum):
     """An entry's URL is not linked (a scheme other than http, https, ftp, mailto): shown as text."""
     LETTER = "letter"
     """A citation's year letter is not the one shown: letters are over the works the book cites."""
+    CHAPTER_NUMBERS = "chapter-numbers"
+    """Two chapters show the same number (each numbered toctree starts again at 1);
+    the frequency table and the Works Cited name them by part and number."""
     SOURCECHECK_CACHE = "sourcecheck-cache"
     """The sourcecheck URL cache cannot be read or written; the run goes on without it."""
 

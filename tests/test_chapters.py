@@ -112,11 +112,12 @@ def test_works_cited(built: SphinxTestApp) -> None:
         assert heading in text
     assert "Shares sources with Chapter 2." in text
     assert "Shares sources with Chapter 1." in text
-    chapter3 = html.split('id="works-cited-chapter-3"')[1].split("</section>")[0]
+    chapter3 = html.split('id="works-cited-chapter-ch3"')[1].split("</section>")[0]
     assert "This chapter cites no sources." in chapter3
     assert entry_ids(built, "works.html") == [
-        "c1-ref-alpha2020", "c1-ref-beta2021", "c1-ref-gamma2022",
-        "c2-ref-beta2021", "c2-ref-omega2019", "c2-ref-zeta2024",
+        "chapter-ch1-ref-alpha2020", "chapter-ch1-ref-beta2021", "chapter-ch1-ref-gamma2022",
+        "chapter-ch2-index-ref-beta2021", "chapter-ch2-index-ref-omega2019",
+        "chapter-ch2-index-ref-zeta2024",
         # By category, then label: Academic, Published Books, Vendor Documentation, Industry.
         "ref-gamma2022", "ref-omega2019", "ref-zeta2024", "ref-alpha2020", "ref-beta2021",
     ]

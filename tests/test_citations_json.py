@@ -18,9 +18,11 @@ def test_citations_json(build_root: BuildRoot) -> None:
     assert list(data) == ["chapters", "citations", "works"]
     assert text.splitlines()[1] == '  "chapters": ['
     assert all(json.loads(line.rstrip(",")) for line in text.splitlines() if line.startswith("    {"))
-    assert [c["number"] for c in data["chapters"]] == [1, 2, 3]
+    assert [c["docname"] for c in data["chapters"]] == ["ch1", "ch2/index", "ch3"]
+    assert [c["number"] for c in data["chapters"]] == ["1", "2", "3"]
+    assert [c["label"] for c in data["chapters"]] == ["1", "2", "3"]
     first = data["chapters"][0]
-    assert (first["title"], first["docname"]) == ("First Chapter", "ch1")
+    assert (first["title"], first["part"]) == ("First Chapter", "Chapters")  # its toctree's caption
     assert first["references"][0] == {
         "key": "alpha2020",
         "label": "Alpha, 2020",
@@ -32,14 +34,14 @@ def test_citations_json(build_root: BuildRoot) -> None:
     assert [w["key"] for w in data["works"]] == sorted(works)
     assert works["beta2021"] == {
         "category": "industry",
-        "chapters": [1, 2],
+        "chapters": ["ch1", "ch2/index"],
         "key": "beta2021",
         "label": "Beta, 2021",
         "title": "Beta Work",
         "url": "https://beta.example/work",
     }
     assert works["uncited2020"]["chapters"] == []
-    assert works["alpha2020"]["chapters"] == [1]  # the preface is no chapter
+    assert works["alpha2020"]["chapters"] == ["ch1"]  # the preface is no chapter
     preface = [c for c in data["citations"] if c["docname"] == "preface"]
     assert preface == [
         {

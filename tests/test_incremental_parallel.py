@@ -76,7 +76,7 @@ def test_adding_a_citation_updates_every_page_that_shows_it(tmp_path: Path) -> N
         ("ch2/index.md", added, added.replace("Omega", "Alpha [Source: Alpha, 2020], Omega")),
     )
     data = json.loads(incremental["citations.json"])
-    assert {w["key"]: w["chapters"] for w in data["works"]}["alpha2020"] == [1, 2]
+    assert {w["key"]: w["chapters"] for w in data["works"]}["alpha2020"] == ["ch1", "ch2/index"]
     assert b"ref-alpha2020" in incremental["ch2/sources.html"]
 
 

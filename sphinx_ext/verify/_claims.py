@@ -76,7 +76,7 @@ class Sentence:
     keys: tuple[str, ...] = ()
     own: frozenset[str] = frozenset()
     """Canonical keys of the figures marked as the book's own measurement."""
-    chapter: int | None = None
+    chapter: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +109,7 @@ class Claim:
     figures: tuple[ClaimFigure, ...]
     keys: tuple[str, ...]
     status: str
-    chapter: int | None = None
+    chapter: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -138,7 +138,7 @@ def _split(text: str) -> list[tuple[int, str]]:
 
 
 def sentences_of(
-    parts: Sequence[Part], docname: str, line: int | None, chapter: int | None = None
+    parts: Sequence[Part], docname: str, line: int | None, chapter: str | None = None
 ) -> list[Sentence]:
     """The sentences of one paragraph, starting at ``line``, with their citations and own figures."""
     text = ""

@@ -17,13 +17,15 @@ class CitingLocation:
 
     ``locator`` is the pin-point given with the citation (``"p. 42"``, ``"ch. 3"``), if any.
 
-    >>> str(CitingLocation("chapters/ch01", 12, chapter=1))
+    ``chapter`` is how the book names its chapter (``"3"``, ``"II.3"``, a title).
+
+    >>> str(CitingLocation("chapters/ch01", 12, chapter="1"))
     'chapters/ch01:12'
     """
 
     docname: str
     line: int | None = None
-    chapter: int | None = None
+    chapter: str | None = None
     locator: str | None = None
     #: The sphinxcontrib-bibtex role that cites (``"cite:p"``), or ``None`` for ``[Source: …]``.
     role: str | None = None

@@ -1,0 +1,209 @@
+"""Books in Jupyter Book's layouts: chapters are documents, numbered as the reader sees them."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_escape_sequences
+
+from tests.conftest import build_app
+from tests.html_helpers import read, reference_entries
+from tests.jupyter_books import PARTS, external_toc_book, toctree_book
+
+LECTURES = [docname for _, lectures in PARTS for docname, _, _ in lectures]
+CITING = [d for d in LECTURES if d != "lectures/about"]
+QUIET = 'suppress_warnings = ["citations.chapter-numbers"]\n'
+
+
+def build(path: Path, **options: object) -> SphinxTestApp:
+    return build_app(path, freshenv=True, **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
+    """Three numbered toctrees, each starting again at 1 (no sphinx_multitoc_numbering)."""
+    return build(toctree_book(tmp_path_factory.mktemp("parts") / "book"))
+
+
+@pytest.fixture(scope="module")
+def continuous(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
+    srcdir = toctree_book(tmp_path_factory.mktemp("multitoc") / "book", multitoc=True)
+    return build(srcdir)
+
+
+@pytest.fixture(scope="module")
+def unnumbered(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
+    return build(toctree_book(tmp_path_factory.mktemp("unnumbered") / "book", numbered=False))
+
+
+@pytest.fixture(scope="module")
+def external(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
+    return build(external_toc_book(tmp_path_factory.mktemp("external") / "book"))
+
+
+def data_of(app: SphinxTestApp) -> dict[str, list[dict[str, object]]]:
+    return json.loads(read(app.outdir, "citations.json"))  # type: ignore[no-any-return]
+
+
+def text_of(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
+
+
+def frequency_rows(app: SphinxTestApp) -> list[tuple[str, str]]:
+    html = read(app.outdir, "works-cited.html")
+    table = html.split('<table class="citation-frequency')[1].split("</table>")[0]
+    rows = re.findall(r"<tr class=\"row-(?:even|odd)\">(.*?)</tr>", table, re.DOTALL)
+    cells = [re.findall(r"<td>(.*?)</td>", row, re.DOTALL) for row in rows]
+    return [(text_of(row[0]).split(" (")[0], text_of(row[1])) for row in cells if row]
+
+
+def headings(app: SphinxTestApp) -> list[str]:
+    html = read(app.outdir, "works-cited.html")
+    body = html.split('class="works-cited', 1)[1]
+    return [text_of(h).rstrip(" ¶") for h in re.findall(r"<h2>(.*?)</h2>", body, re.DOTALL)]
+
+
+def every_citing_lecture_has_its_list(app: SphinxTestApp) -> None:
+    for docname in CITING:
+        entries = reference_entries(read(app.outdir, f"{docname}.html"))
+        assert entries, docname
+    assert reference_entries(read(app.outdir, "lectures/about.html")) == []
+    # The subdocument's citation is in its chapter's list, not its own.
+    assert reference_entries(read(app.outdir, "lectures/models_a_detail.html")) == []
+    models_a = [e["id"] for e in reference_entries(read(app.outdir, "lectures/models_a.html"))]
+    assert models_a == ["ref-jones2001", "ref-kalai1993a", "ref-ljungqvist2018"]
+
+
+# -- parts, numbering starting again in each ------------------------------------
+
+
+def test_parts_warn_once_at_the_toctree_that_starts_again(parts: SphinxTestApp) -> None:
+    warnings = strip_escape_sequences(parts.warning.getvalue()).strip().splitlines()
+    assert len(warnings) == 1
+    intro = (Path(parts.srcdir) / "intro.md").read_text().splitlines()
+    line = int(re.search(r"intro\.md:(\d+): WARNING", warnings[0])[1])  # type: ignore[index]
+    assert intro[line - 1] == "```{toctree}" and intro[line + 1] == ":caption: Tools"
+    assert "two chapters show the same number" in warnings[0]
+    assert warnings[0].endswith("[citations.chapter-numbers]")
+
+
+def test_parts_every_citing_lecture_has_its_list(parts: SphinxTestApp) -> None:
+    every_citing_lecture_has_its_list(parts)
+
+
+def test_parts_chapters_are_documents_named_by_part_and_number(parts: SphinxTestApp) -> None:
+    chapters = data_of(parts)["chapters"]
+    assert [c["docname"] for c in chapters] == LECTURES
+    assert [c["number"] for c in chapters] == ["1", "2", "1", "2", "1", "2"]
+    page = read(parts.outdir, "lectures/tools_a.html")
+    assert '<h1><span class="section-number">1. </span>Tools A' in page  # as Sphinx shows it
+    assert [c["label"] for c in chapters] == ["I.1", "I.2", "II.1", "II.2", "III.1", "III.2"]
+    assert [c["part"] for c in chapters] == ["Introduction"] * 2 + ["Tools"] * 2 + ["Models"] * 2
+    references = {c["docname"]: [r["key"] for r in c["references"]] for c in chapters}  # type: ignore[union-attr]
+    assert references["lectures/tools_a"] == ["sargent1999", "ljungqvist2018"]
+    assert references["lectures/models_b"] == ["sargent1999", "imf2015"]
+    works = {w["key"]: w["chapters"] for w in data_of(parts)["works"]}
+    assert works["sargent1999"] == ["lectures/basics", "lectures/tools_a", "lectures/models_b"]
+
+
+def test_parts_table_and_works_cited_tell_chapters_apart(parts: SphinxTestApp) -> None:
+    assert frequency_rows(parts) == [
+        ("Sargent", "I.2, II.1, III.2"),
+        ("Kalai & Lehrer", "I.2, III.1"),
+        ("Ljungqvist & Sargent", "II.1, III.1"),
+        ("International Monetary Fund", "II.2, III.2"),
+    ]
+    html = read(parts.outdir, "works-cited.html")
+    assert '<a class="reference internal" href="lectures/tools_a.html">II.1</a>' in html
+    assert headings(parts)[1:7] == [
+        "Chapter I.1: About These Lectures",
+        "Chapter I.2: Basics",
+        "Chapter II.1: Tools A",
+        "Chapter II.2: Tools B",
+        "Chapter III.1: Models A",
+        "Chapter III.2: Models B",
+    ]
+    assert "Shares sources with Chapters I.2, II.1, and II.2." in text_of(html)
+    # Each chapter's list on the Works Cited has ids of its own.
+    ids = [e["id"] for e in reference_entries(html)]
+    assert "chapter-lectures-tools-a-ref-sargent1999" in ids
+    assert len(ids) == len(set(ids))
+
+
+def test_parts_with_the_warning_silenced_build_clean(tmp_path: Path) -> None:
+    app = build(toctree_book(tmp_path / "book", extra_conf=QUIET))
+    assert app.warning.getvalue() == ""
+
+
+# -- parts numbered continuously ------------------------------------------------
+
+
+def test_continuous_numbering_is_taken_as_shown(continuous: SphinxTestApp) -> None:
+    assert continuous.warning.getvalue() == ""
+    chapters = data_of(continuous)["chapters"]
+    assert [c["docname"] for c in chapters] == LECTURES
+    assert [c["label"] for c in chapters] == ["1", "2", "3", "4", "5", "6"]
+    assert frequency_rows(continuous)[0] == ("Sargent", "2, 3, 6")
+    assert headings(continuous)[3] == "Chapter 3: Tools A"
+    assert "Shares sources with Chapters 2–4." in text_of(read(continuous.outdir, "works-cited.html"))
+    every_citing_lecture_has_its_list(continuous)
+
+
+# -- no numbered toctree ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", ["unnumbered", "external"])
+def test_unnumbered_chapters_are_the_root_toctrees_entries(
+    layout: str, request: pytest.FixtureRequest
+) -> None:
+    app: SphinxTestApp = request.getfixturevalue(layout)
+    assert app.warning.getvalue() == ""
+    chapters = data_of(app)["chapters"]
+    # The bibliography's own page and the Works Cited are no chapters.
+    assert [c["docname"] for c in chapters] == LECTURES
+    assert [c["number"] for c in chapters] == [None] * 6
+    assert [c["label"] for c in chapters] == [
+        "About These Lectures", "Basics", "Tools A", "Tools B", "Models A", "Models B",
+    ]
+    every_citing_lecture_has_its_list(app)
+    assert frequency_rows(app)[0] == ("Sargent", "Basics, Tools A, Models B")
+    assert headings(app)[1:3] == ["About These Lectures", "Basics"]
+    assert "Shares sources with “Basics” and “Tools A”." in text_of(
+        read(app.outdir, "works-cited.html")
+    )
+
+
+def test_external_toc_with_numbered_parts(tmp_path: Path) -> None:
+    app = build(external_toc_book(tmp_path / "book", numbered=True))
+    assert app.warning.getvalue() == ""
+    chapters = data_of(app)["chapters"]
+    assert [c["docname"] for c in chapters] == LECTURES
+    # Sphinx numbers the parts sphinx-external-toc makes continuously: as shown.
+    page = read(app.outdir, "lectures/tools_a.html")
+    assert '<h1><span class="section-number">3. </span>Tools A' in page
+    assert [c["label"] for c in chapters] == ["1", "2", "3", "4", "5", "6"]
+    every_citing_lecture_has_its_list(app)
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [("numbered", ["ch1", "ch2/index", "ch3"]), ("toctree", ["preface", "ch1", "ch2/index", "ch3"])],
+)
+def test_the_config_value_chooses(mode: str, expected: list[str], tmp_path: Path) -> None:
+    from tests.conftest import copy_root
+
+    app = build(copy_root("chapters", tmp_path), confoverrides={"citations_chapters": mode})
+    assert [c["docname"] for c in data_of(app)["chapters"]] == expected
+
+
+def test_a_wrong_mode_warns_and_uses_auto(tmp_path: Path) -> None:
+    from tests.conftest import copy_root
+
+    app = build(copy_root("chapters", tmp_path), confoverrides={"citations_chapters": "parts"})
+    assert "invalid value for citations_chapters" in app.warning.getvalue()
+    assert [c["docname"] for c in data_of(app)["chapters"]] == ["ch1", "ch2/index", "ch3"]
