@@ -47,6 +47,7 @@ __all__ = [
     "citation_record",
     "item_records",
     "join_chapters",
+    "join_numbers",
     "shown_text",
     "stored_items",
 ]
@@ -402,6 +403,28 @@ def _ids_for(names: Iterable[str], prefix: str) -> dict[str, str]:
         taken.add(anchor)
         anchors[key] = anchor
     return anchors
+
+
+def join_numbers(numbers: Sequence[int]) -> str:
+    """English list of chapter numbers, runs of three or more as a range.
+
+    >>> join_numbers([1]), join_numbers([1, 2]), join_numbers([1, 3, 4])
+    ('1', '1 and 2', '1, 3, and 4')
+    >>> join_numbers([2, 3, 4, 5, 6, 12, 13, 14]), join_numbers([1, 2, 3, 7])
+    ('2–6 and 12–14', '1–3 and 7')
+    """
+    words: list[str] = []
+    start = 0
+    for position in range(1, len(numbers) + 1):
+        if position < len(numbers) and numbers[position] == numbers[position - 1] + 1:
+            continue
+        run = numbers[start:position]
+        if len(run) >= 3:
+            words.append(f"{run[0]}\u2013{run[-1]}")
+        else:
+            words.extend(str(n) for n in run)
+        start = position
+    return _and(words)
 
 
 def join_chapters(chapters: Sequence[Chapter]) -> str:

@@ -116,7 +116,8 @@ def test_seed_skeleton_builds_to_the_seeds_lists(seed_import: Path, tmp_path: Pa
     listing = parse_listing(SEED.read_text(encoding="utf-8"))
     imported = import_listing(listing)
     built = {
-        c["number"]: [(r["key"], r["note"]) for r in c["references"]] for c in data["chapters"]
+        int(c["number"]): [(r["key"], r["note"]) for r in c["references"]]
+        for c in data["chapters"]
     }
     assert built == imported.lists
     assert [c["title"] for c in data["chapters"]] == [c.title for c in listing.chapters]
@@ -180,7 +181,8 @@ def test_variations(tmp_path: Path) -> None:
     assert app.warning.getvalue() == ""
     data = json.loads((Path(app.outdir) / "citations.json").read_text(encoding="utf-8"))
     lists = {
-        c["number"]: [(r["label"], r["note"]) for r in c["references"]] for c in data["chapters"]
+        int(c["number"]): [(r["label"], r["note"]) for r in c["references"]]
+        for c in data["chapters"]
     }
     assert lists == {
         1: [
