@@ -43,7 +43,7 @@ def book_data(app: Sphinx) -> dict[str, Iterable[dict[str, Any]]]:
         "chapters": (
             {
                 "docname": chapter.docname,
-                "number": ".".join(map(str, chapter.number)) or None,
+                "number": chapter.number[0] if chapter.number else None,
                 "label": chapter.label,
                 "part": chapter.part_caption or None,
                 "title": chapter.title,

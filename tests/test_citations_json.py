@@ -19,7 +19,7 @@ def test_citations_json(build_root: BuildRoot) -> None:
     assert text.splitlines()[1] == '  "chapters": ['
     assert all(json.loads(line.rstrip(",")) for line in text.splitlines() if line.startswith("    {"))
     assert [c["docname"] for c in data["chapters"]] == ["ch1", "ch2/index", "ch3"]
-    assert [c["number"] for c in data["chapters"]] == ["1", "2", "3"]
+    assert [c["number"] for c in data["chapters"]] == [1, 2, 3]
     assert [c["label"] for c in data["chapters"]] == ["1", "2", "3"]
     first = data["chapters"][0]
     assert (first["title"], first["part"]) == ("First Chapter", "Chapters")  # its toctree's caption

@@ -117,8 +117,8 @@ def test_chapters_are_matched_by_docname_and_extra_fields_ignored(
         chapter["number"] = renumbered[chapter["number"]]
         chapter["docnames"] = [chapter["docname"]]
         chapter["future"] = {"anything": True}
-    for work in data["works"]:
-        work["chapters"] = sorted(renumbered[n] for n in work["chapters"])
+    for work in data["works"]:  # chapters by docname: unchanged
+        assert all(isinstance(docname, str) for docname in work["chapters"])
     data["schema"] = 2
     (tmp_path / "renumbered.json").write_text(json.dumps(data), encoding="utf-8")
     assert main(["diff", str(old), str(tmp_path / "renumbered.json")]) == 0

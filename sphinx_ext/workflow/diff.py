@@ -188,7 +188,11 @@ class _Side:
 
     def numbers(self, docnames: Iterable[str]) -> tuple[int, ...]:
         return tuple(
-            sorted(int(self.by_docname[d]["number"]) for d in docnames if d in self.by_docname)
+            sorted(
+                int(self.by_docname[d]["number"])
+                for d in docnames
+                if d in self.by_docname and self.by_docname[d].get("number") is not None
+            )
         )
 
 
