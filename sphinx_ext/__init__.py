@@ -50,7 +50,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.bibtex")
 
     config.register_config(app)
-    app.connect("config-inited", bibliography.release_previous_build, priority=100)
     app.connect("config-inited", config.validate_config, priority=400)
     app.connect("config-inited", bibliography.check_bibfiles, priority=410)
 
@@ -76,7 +75,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # Before sphinxcontrib-bibtex's own parse (500), so that ours reports errors.
     app.connect("builder-inited", bibliography.load_bibliography, priority=400)
     app.connect("builder-inited", domain.load_works, priority=600)
-    app.connect("env-before-read-docs", bibliography.hold_for_the_build)
     # After Sphinx numbers sections (500): chapters are known by their numbers.
     app.connect("env-get-updated", domain.outdated_by_changes, priority=900)
     app.connect("write-started", domain.compute_book)

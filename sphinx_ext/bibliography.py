@@ -16,12 +16,9 @@ binary file is reported and skipped. No input gives a traceback.
 
 from __future__ import annotations
 
-import gc
 import math
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -46,12 +43,8 @@ __all__ = [
     "bibdata",
     "check_bibfiles",
     "entry_locations",
-    "hold",
-    "hold_for_the_build",
     "load_bibliography",
-    "made_out_of_the_collectors_sight",
     "read_bib_text",
-    "release_previous_build",
 ]
 
 
@@ -113,7 +106,7 @@ def load_bibliography(app: Sphinx) -> None:
     paths = bib_paths(app.confdir, app.config)
     encoding = app.config.bibtex_encoding
     _loaded_in = os.getpid()
-    with pybtex.errors.capture() as errors, made_out_of_the_collectors_sight():
+    with pybtex.errors.capture() as errors:
         loaded = domain.bibdata
         if _outdated(loaded, paths, encoding):
             loaded = _parse(paths, encoding)
@@ -323,61 +316,3 @@ def _second_definition(key: str, paths: list[Path]) -> str | None:
             if seen == 2:
                 return f"{path}:{text.count(chr(10), 0, match.start()) + 1}"
     return None
-
-
-@contextmanager
-def made_out_of_the_collectors_sight() -> Iterator[None]:
-    """Build long-lived data with the garbage collector off, then freeze it.
-
-    The parsed bibliography and its works are hundreds of thousands of
-    objects for a large file, all kept until the build ends: collections
-    while they are made, and every later one, would walk them again and find
-    nothing to free. Frozen (see :func:`hold`), they are skipped.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        hold()
-        if enabled:
-            gc.enable()
-
-
-_holding = False
-
-
-def hold() -> None:
-    """Move everything alive now out of the garbage collector's walks.
-
-    :func:`gc.freeze`, as Python's documentation advises for long-lived data:
-    the loaded bibliography, its works, the modules and the configuration are
-    not walked by the collections of reading and writing, nor by the final
-    ones at interpreter exit (for a 10,000-entry file, those alone take more
-    than half a second). They stay held after the build, as long as it may
-    still be inspected, until :func:`release_previous_build` when the next
-    build starts in the same process, so a process that builds again frees
-    the previous build as before.
-    """
-    global _holding
-    gc.freeze()
-    _holding = True
-
-
-def hold_for_the_build(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """``env-before-read-docs``: :func:`hold` what was loaded before reading."""
-    hold()
-
-
-def release_previous_build(app: Sphinx, config: Config) -> None:
-    """``config-inited``: give the previous build's held objects back to the collector.
-
-    And collect them now: this build holds what is alive once its
-    bibliography is loaded, which would otherwise include the garbage of
-    the previous one.
-    """
-    global _holding
-    if _holding:
-        gc.unfreeze()
-        _holding = False
-        gc.collect()

@@ -195,9 +195,8 @@ class CitationsDomain(Domain):
         """Build the works, the label index and the entry cache from the bibliography."""
         entries = bibliography.bibdata(self.env).data.entries
         self._entries = entries
-        with bibliography.made_out_of_the_collectors_sight():
-            self._works = build_works(entries, _type_categories(self.env.config))
-            self._index = LabelIndex(self._works)
+        self._works = build_works(entries, _type_categories(self.env.config))
+        self._index = LabelIndex(self._works)
         self._formatted = {}
         self._plain = {}
         self.entry_markup = {}

@@ -11,10 +11,14 @@ Between reading and writing Sphinx keeps every doctree in memory, so a
 citation is then one childless node holding its ``items`` (plain tuples,
 :data:`~sphinx_ext._book.StoredItem`, the very tuple the domain records)::
 
-    <source_citation docname="ch1" line="12" items="(('kwon2023', 'p. 5', 'resolved', …),)">
+    <source_citation classes="source-citation" docname="ch1" line="12"
+                     items="(('kwon2023', 'p. 5', 'resolved', …),)">
 
-Copies made before writing (a contents entry, a page title) show nothing of
-it. When written::
+Every node of the extension is a whole docutils :class:`~docutils.nodes.Element`
+at every step, as other extensions' transforms and handlers expect: its list
+attributes (``ids``, ``classes``, ``names``, ``dupnames``, ``backrefs``) are
+always there, and it copies and deep-copies like any node. Copies made before
+writing (a contents entry, a page title) show no text. When written::
 
     <source_citation docname="ch1" classes="source-citation">
         [Source:␣
@@ -46,36 +50,6 @@ __all__ = [
 
 class source_citation(nodes.inline):  # noqa: N801 - docutils names nodes in lowercase
     """A whole ``[Source: …]``: ``items``, then (when written) its text and items."""
-
-    # Sphinx keeps every doctree in memory until it is written, and the garbage
-    # collector walks them all again and again: until then a citation goes
-    # without the attribute lists it has no use for (its class included), and
-    # gets them back on doctree-resolved. Copies (a contents entry's, a page
-    # title's) are whole nodes.
-    _UNUSED_UNTIL_WRITTEN: tuple[tuple[str, tuple[str, ...]], ...] = (
-        ("ids", ()),
-        ("classes", ("source-citation",)),
-        ("names", ()),
-        ("dupnames", ()),
-        ("backrefs", ()),
-    )
-
-    def copy(self) -> source_citation:
-        duplicate = super().copy()
-        duplicate.restore_unused_attributes()
-        return duplicate
-
-    def shed_unused_attributes(self) -> None:
-        """Drop the list attributes that hold nothing but their default."""
-        for name, default in self._UNUSED_UNTIL_WRITTEN:
-            if tuple(self.attributes.get(name, ("?",))) == default:
-                del self.attributes[name]
-
-    def restore_unused_attributes(self) -> None:
-        """Give back what :meth:`shed_unused_attributes` dropped, before writing."""
-        for name, default in self._UNUSED_UNTIL_WRITTEN:
-            if name not in self.attributes:
-                self.attributes[name] = list(default)
 
 
 class source_item(nodes.inline):  # noqa: N801

@@ -208,12 +208,10 @@ class _Renderer:
         _dismantle(citation.children)  # the text held for search, if any
         citation.children = []
         citation.extend(children)
-        citation.restore_unused_attributes()
 
     def hold_citation(self, citation: source_citation) -> None:
         """Leave the citation for :func:`expand_when_written`, with its text for search."""
         citation["page"] = self.docname
-        citation.restore_unused_attributes()
         records = item_records(citation.get("items", ()))
         shown = "; ".join(shown_text(record, self.works) for record in records)
         lead, trail = citation.get("lead", ""), citation.get("trail", "")

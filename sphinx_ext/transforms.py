@@ -60,7 +60,6 @@ def build_citation_node(
         "", classes=["source-citation"], docname=docname, line=line, parsed=items
     )
     citation.line = line
-    citation.shed_unused_attributes()
     return citation
 
 
