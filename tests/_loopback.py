@@ -104,8 +104,9 @@ class LoopbackServer(ThreadingHTTPServer):
         ssl_context: ssl.SSLContext | None = None,
         latency: float = 0.0,
         gauge: Gauge | None = None,
+        port: int = 0,
     ) -> None:
-        super().__init__((host, 0), _Handler)
+        super().__init__((host, port), _Handler)
         self.routes: dict[str, Route] = dict(routes or {})
         self.ssl_context = ssl_context
         self.latency = latency

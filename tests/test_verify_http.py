@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import ssl
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -318,6 +319,43 @@ def test_connection_refused_is_unreachable_and_host_given_up() -> None:
     assert results[0].reason == "connection refused (2 attempts)"
     # Once the host is known down, its other URLs are not requested again.
     assert all(r.attempts == 0 for r in results[1:])
+
+
+def test_a_refused_port_does_not_condemn_another_port_of_the_host() -> None:
+    closed = refused_port("127.0.0.1")
+    with serve(LoopbackServer("127.0.0.1", {"/ok": Reply(200)})) as (srv,):
+        urls = [f"http://127.0.0.1:{closed}/x"] + [srv.url(f"/ok?{i}") for i in range(3)]
+        # One request at a time on the host: the refusal comes first.
+        run = check(urls, dataclasses.replace(FAST, host_concurrency=1))
+    results = list(run.results.values())
+    assert results[0].outcome is Outcome.UNREACHABLE
+    assert [r.outcome for r in results[1:]] == [Outcome.OK] * 3
+    assert len(srv.hits) == 3
+
+
+def test_a_single_refusal_does_not_condemn_the_servers_other_urls() -> None:
+    # The server starts listening after its first URL was refused, before the retry.
+    port = refused_port("127.0.0.3")
+    started: list[LoopbackServer] = []
+
+    def start() -> None:
+        started.append(LoopbackServer("127.0.0.3", {"/a": Reply(200), "/b": Reply(200)}, port=port))
+        started[0].start()
+
+    starting = threading.Timer(0.5, start)
+    starting.start()
+    try:
+        urls = [f"http://127.0.0.3:{port}/{path}" for path in ("a", "b", "c")]
+        run = check(urls, dataclasses.replace(FAST, backoff=1.5, host_concurrency=1))
+    finally:
+        starting.join()
+        for server in started:
+            server.stop()
+    first, second, missing = run.results.values()
+    assert (first.outcome, first.attempts) == (Outcome.OK, 2)
+    # The others waited for the retry's verdict, and were then checked.
+    assert (second.outcome, second.attempts) == (Outcome.OK, 1)
+    assert (missing.outcome, missing.status) == (Outcome.BROKEN, 404)
 
 
 def test_name_resolution_failure_is_unreachable_fast_and_not_retried() -> None:

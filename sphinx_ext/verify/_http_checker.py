@@ -5,9 +5,10 @@ recorded and none leaves http(s), bodies never read, except for the pages the co
 checks ask for: those are requested with GET and their body read, bounded, once the
 request has given back its slots (:mod:`._page_reader`). A global and a per-host limit on
 requests in flight, a minimum interval between requests to one host, Retry-After honoured
-for 429/503 within bounds, other failures retried with backoff, and hosts that cannot be
-reached at all (no DNS, no route, refused) given up after their first URL, so a machine
-without network finishes in seconds.
+for 429/503 within bounds, other failures retried with backoff, and servers that cannot be
+reached at all (no DNS, no route, refused) given up after their first URL has used its
+retries, so a machine without network finishes in seconds. A server is a scheme, a host
+and a port: one that refuses does not condemn another port of the same host.
 
 >>> import asyncio
 >>> from sphinx_ext.verify import VerifySettings, check_urls
@@ -146,7 +147,7 @@ async def _take_location(response: httpx.Response) -> None:
 
 
 class _Host:
-    """Per-host limits and memory: in-flight slots, start interval, and whether it is down."""
+    """Per-host limits: in-flight slots and start interval."""
 
     def __init__(self, config: HostSettings, settings: VerifySettings) -> None:
         self.config = config
@@ -154,7 +155,6 @@ class _Host:
         self.interval = settings.host_interval if config.interval is None else config.interval
         self.timeout = settings.timeout if config.timeout is None else config.timeout
         self.next_start = 0.0
-        self.down: tuple[Outcome, str] | None = None
 
     @contextlib.asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
@@ -166,6 +166,52 @@ class _Host:
             if start > now:
                 await asyncio.sleep(start - now)
             yield
+
+
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+
+
+def _server_of(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port of *url*: what answers it, or fails to."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port or _DEFAULT_PORTS.get(scheme)
+
+
+class _Server:
+    """Whether a server is down, and the wait for a verdict while one of its URLs retries.
+
+    A first failure that suggests the server is down (refused, connect timeout)
+    does not condemn its other URLs: the failing URL retries, and the others
+    wait for that verdict. An answer clears the server; a URL failing again
+    after its retries marks it down, and its other URLs fail at once.
+    """
+
+    def __init__(self) -> None:
+        self.down: tuple[Outcome, str] | None = None
+        self.verdict: asyncio.Event | None = None
+
+    async def wait_for_verdict(self) -> None:
+        while self.verdict is not None:
+            await self.verdict.wait()
+
+    def suspect(self) -> asyncio.Event | None:
+        """Make its other URLs wait for a verdict; the new one (none if pending, or down)."""
+        if self.verdict is not None or self.down is not None:
+            return None
+        self.verdict = asyncio.Event()
+        return self.verdict
+
+    def conclude(self, down: tuple[Outcome, str] | None) -> None:
+        """Give the verdict: *down*, or ``None`` when it answered."""
+        self.down = down
+        if self.verdict is not None:
+            self.verdict.set()
+            self.verdict = None
 
 
 def _reason(text: str, limit: int = 120) -> str:
@@ -258,6 +304,7 @@ class _Checker:
         self.stats = CheckStats()
         self.global_slots = asyncio.Semaphore(settings.concurrency)
         self.hosts: dict[str, _Host] = {}
+        self.servers: dict[tuple[str, str, int | None], _Server] = {}
         self.clients: dict[bool, httpx.AsyncClient] = {}
         self.started = time.monotonic()
         self.deadline = self.started + settings.max_total_wait
@@ -299,6 +346,13 @@ class _Checker:
             host = self.hosts[hostname] = _Host(self.settings.host(hostname), self.settings)
         return host
 
+    def server(self, url: str) -> _Server:
+        key = _server_of(url)
+        server = self.servers.get(key)
+        if server is None:
+            server = self.servers[key] = _Server()
+        return server
+
     async def sleep(self, seconds: float) -> None:
         self.stats.waited += seconds
         await asyncio.sleep(seconds)
@@ -315,18 +369,15 @@ class _Checker:
         keep: bool = False,
         headers: Mapping[str, str] | None = None,
     ) -> _Answer:
-        """One request; ``retrying`` lets the URL whose failure marked its host down try again.
+        """One request; ``retrying``: a URL retrying after a failure, which waits for no verdict.
 
         With ``keep``, a 2xx answer comes back with its body unread in ``response``, after
         the slots are released: reading it holds up no other request.
         """
         hostname = (urlsplit(url).hostname or "").lower()
         host = self.host(hostname)
-        if host.down and not retrying:
-            raise _HostDownError(*host.down)
-        async with host.slot(), self.global_slots:
-            if host.down and not retrying:  # it may have gone down while this request queued
-                raise _HostDownError(*host.down)
+        server = self.server(url)
+        async with self.admitted(host, server, retrying=retrying):
             client = self.client(host.config.verify_tls)
             self.stats.requests += 1
             try:
@@ -335,7 +386,7 @@ class _Checker:
                         method, url, headers={**(headers or {}), **host.config.headers}
                     )
                     response = await client.send(request, stream=True)
-                    host.down = None  # it answered after all
+                    server.conclude(None)  # it answers
                     kept = False
                     try:
                         answer = _Answer(
@@ -356,6 +407,23 @@ class _Checker:
                 failure = _classify(exc)
                 raise failure from exc
 
+    @contextlib.asynccontextmanager
+    async def admitted(
+        self, host: _Host, server: _Server, *, retrying: bool
+    ) -> AsyncIterator[None]:
+        """A request slot of *host* and of the run; unless *retrying*, only once *server*
+        has no verdict pending, and :class:`_HostDownError` if it is down."""
+        while True:
+            if not retrying:
+                await server.wait_for_verdict()
+                if server.down:
+                    raise _HostDownError(*server.down)
+            async with host.slot(), self.global_slots:
+                # A verdict may have started, or come, while this request queued.
+                if retrying or (server.verdict is None and server.down is None):
+                    yield
+                    return
+
     async def back_off(self, attempt: int) -> bool:
         """Sleep before retry *attempt* (exponential), if the run's wait budget allows it."""
         delay = self.settings.backoff * 2**attempt
@@ -366,10 +434,13 @@ class _Checker:
         return True
 
     def mark_down(self, url: str, failure: _RequestError) -> None:
+        """After a URL's last attempt: its server down for the other URLs, if the failure says so."""
+        server = self.server(url)
         outcome = _HOST_DOWN.get(failure.kind)
-        if outcome is not None:
-            host = self.host((urlsplit(url).hostname or "").lower())
-            host.down = host.down or (outcome, f"{failure.reason} (host already failed)")
+        if outcome is None:
+            server.conclude(server.down)
+        else:
+            server.conclude(server.down or (outcome, f"{failure.reason} (host already failed)"))
 
     async def check(self, url: str) -> UrlResult:
         """Check one URL; never raises except on cancellation."""
@@ -405,9 +476,16 @@ class _Checker:
             if cached is not None and (cached.page is not None or url not in self.pages):
                 self.stats.from_cache += 1
                 return cached
-        return await self._follow(url)
+        pending: list[tuple[_Server, asyncio.Event]] = []
+        try:
+            return await self._follow(url, pending)
+        finally:
+            # However the URL ended, no other waits for a verdict it owes.
+            for server, verdict in pending:
+                if server.verdict is verdict:
+                    server.conclude(server.down)
 
-    async def _follow(self, url: str) -> UrlResult:
+    async def _follow(self, url: str, pending: list[tuple[_Server, asyncio.Event]]) -> UrlResult:
         settings = self.settings
         current = url
         method = self.host((urlsplit(url).hostname or "").lower()).config.method
@@ -439,16 +517,19 @@ class _Checker:
                     attempts=attempts - 1,
                 )
             except _RequestError as failure:
-                # Other URLs of the host fail fast from now on; this one may still retry.
-                self.mark_down(current, failure)
                 retrying = True
-                if (
-                    failure.kind not in _NO_RETRY_KINDS
-                    and transient < settings.retries
-                    and await self.back_off(transient)
-                ):
-                    transient += 1
-                    continue
+                if failure.kind not in _NO_RETRY_KINDS and transient < settings.retries:
+                    # The server's other URLs wait for this one's retries, not condemned
+                    # by a single failure.
+                    server = self.server(current)
+                    verdict = server.suspect() if failure.kind in _HOST_DOWN else None
+                    if verdict is not None:
+                        pending.append((server, verdict))
+                    if await self.back_off(transient):
+                        transient += 1
+                        continue
+                # Its other URLs fail fast from now on, if the failure says the server is down.
+                self.mark_down(current, failure)
                 outcome = _FINAL_OUTCOME[failure.kind]
                 reason = (
                     failure.reason if attempts == 1 else f"{failure.reason} ({attempts} attempts)"
