@@ -108,6 +108,39 @@ def _import(args: argparse.Namespace) -> int:
     return FINDINGS if imported.problems else OK
 
 
+# -- export -------------------------------------------------------------------------------
+
+
+def _export(args: argparse.Namespace) -> int:
+    from sphinx_ext.collect import CollectError, collect
+    from sphinx_ext.workflow.export import FORMATS
+
+    if args.format == "ris":
+        try:
+            import rispy  # noqa: F401
+        except ImportError:
+            raise CliError(
+                "--format ris needs rispy: pip install 'sphinx-source-citations[workflow]'"
+            ) from None
+    source: Path = args.source
+    if not source.is_dir():
+        raise CliError(f"{source}: no such folder")
+    if not (source / "conf.py").is_file():
+        raise CliError(f"{source}: no conf.py (not a Sphinx source folder)")
+    try:
+        cited, warnings = collect(source)
+    except CollectError as error:
+        raise CliError(str(error), FINDINGS) from None
+    for line in warnings:
+        print(line, file=sys.stderr)
+    _write(args.output, FORMATS[args.format](cited))
+    print(
+        f"{args.output}: {len(cited.works)} cited works as {args.format}"
+        + (f" ({len(warnings)} build warnings above)" if warnings else "")
+    )
+    return OK
+
+
 # -- diff ---------------------------------------------------------------------------------
 
 
@@ -179,6 +212,22 @@ def _parser() -> argparse.ArgumentParser:
         "frequency table against the lists) as Markdown",
     )
     importing.set_defaults(run=_import)
+
+    exporting = commands.add_parser(
+        "export",
+        help="the works a book cites, for reference managers",
+        description="Build the book quietly (in this process, with the dummy builder: no page "
+        "is written) and write the works it cites: CSL-JSON (citeproc, Pandoc, Quarto, "
+        "Zotero), BibTeX (the cited entries only), RIS (Zotero, EndNote, Mendeley; needs the "
+        "'workflow' extra) or Markdown in the seed's convention (which import reads back). "
+        "The build's warnings go to stderr.",
+    )
+    exporting.add_argument("source", type=Path, metavar="SOURCE_DIR")
+    exporting.add_argument(
+        "--format", required=True, choices=("csl-json", "bibtex", "ris", "markdown")
+    )
+    exporting.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    exporting.set_defaults(run=_export)
 
     diffing = commands.add_parser(
         "diff",

@@ -295,7 +295,7 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert err.count("\n") == 1 and "required: -o/--output" in err
 
 
-@pytest.mark.parametrize("command", [[], ["import"], ["diff"]])
+@pytest.mark.parametrize("command", [[], ["import"], ["export"], ["diff"]])
 def test_help_on_every_subcommand(command: list[str]) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "sphinx_ext", *command, "--help"],

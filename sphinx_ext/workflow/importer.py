@@ -298,7 +298,7 @@ def _mentions(
     for heading, text in lines:
         folded = normalise_title(text)
         quoted = [normalise_title(q) for q in re.findall(r"[\"“]([^\"”]+)[\"”]", text)]
-        years = set(re.findall(r"\b(\d{4})\b", text))
+        years = set(re.findall(r"\b(\d{4})[a-z]{0,2}\b", text))
         strong: list[int] = []
         by_author_year: list[int] = []
         for index, work in enumerate(works):
@@ -314,6 +314,8 @@ def _mentions(
                 strong.append(index)
             elif not quoted and named and years:
                 by_author_year.append(index)
+        exact = [i for i in strong if normalise_title(works[i].title) in quoted]
+        strong = exact or strong
         if not strong and len(by_author_year) == 1:
             strong = by_author_year
         for index in strong:
@@ -414,7 +416,7 @@ def _table_findings(listing: Listing, works: Sequence[Work]) -> list[TableFindin
 
 def _row_work(text: str, works: Sequence[Work]) -> Work | None:
     """The work a table row names: by quoted title, or by author, year and title words."""
-    years = set(re.findall(r"\b(\d{4})\b", text))
+    years = set(re.findall(r"\b(\d{4})[a-z]{0,2}\b", text))
     quoted = [normalise_title(q) for q in re.findall(r"[\"“]([^\"”]+)[\"”]", text)]
     folded = f" {normalise_title(text)} "
     candidates = [w for w in works if not years or w.year in years]

@@ -1,0 +1,87 @@
+"""Build a book quietly and collect what it cites, for ``python -m sphinx_ext export``.
+
+The Sphinx side of the export: Sphinx runs in this process with the ``dummy``
+builder (which writes no pages) into a temporary folder, so the extension
+computes the book exactly as a real build does; the domain's book, works and
+bibliography are then read into a :class:`~sphinx_ext.workflow.export.Cited`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from io import StringIO
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError, SphinxError
+
+from sphinx_ext import bibliography
+from sphinx_ext.domain import CitationsDomain
+from sphinx_ext.workflow.export import Cited, CitedChapter
+
+__all__ = ["CollectError", "collect"]
+
+
+class CollectError(Exception):
+    """The book could not be built; the message is one line."""
+
+
+def collect(srcdir: Path) -> tuple[Cited, list[str]]:
+    """The works *srcdir*'s book cites, and the build's warnings (one per line)."""
+    warnings = StringIO()
+    with tempfile.TemporaryDirectory(prefix="sphinx-citations-") as scratch:
+        try:
+            app = Sphinx(
+                srcdir,
+                srcdir,
+                str(Path(scratch) / "out"),
+                str(Path(scratch) / "doctrees"),
+                "dummy",
+                status=None,
+                warning=warnings,
+                freshenv=True,
+            )
+            app.build()
+        except SphinxError as error:
+            message = " ".join(str(error).split())
+            raise CollectError(f"{srcdir}: the build failed: {message}") from None
+        try:
+            domain = app.env.get_domain(CitationsDomain.name)
+        except ExtensionError:
+            domain = None
+        if not isinstance(domain, CitationsDomain):
+            raise CollectError(f"{srcdir}: the book does not use the sphinx_ext extension")
+        cited = _cited(app, domain)
+    lines = [line for line in warnings.getvalue().splitlines() if line.strip()]
+    return cited, lines
+
+
+def _cited(app: Sphinx, domain: CitationsDomain) -> Cited:
+    book = domain.book
+    works = domain.works
+    entries = bibliography.entries(app.env)
+    order: dict[str, None] = {}
+    chapters = []
+    for chapter in book.chapters:
+        references = tuple((entry.key, entry.note) for entry in book.references(chapter.number))
+        order.update((key, None) for key, _ in references)
+        chapters.append(CitedChapter(chapter.number, chapter.title, chapter.docname, references))
+    elsewhere = sorted(
+        {
+            item.key
+            for records in domain.citation_records().values()
+            for record in records
+            for item in record.items
+            if item.key is not None and item.status == "resolved" and item.key not in order
+        }
+    )
+    order.update((key, None) for key in elsewhere)
+    return Cited(
+        title=str(app.config.project),
+        works={key: works[key] for key in order if key in works and key in entries},
+        entries=entries,
+        chapters=chapters,
+        frequency=list(book.frequency),
+        shared_with=dict(book.shared_with),
+        min_chapters=int(app.config.citations_min_chapters),
+    )
