@@ -8,12 +8,14 @@ bibliography are then read into a :class:`~sphinx_ext.workflow.export.Cited`.
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from io import StringIO
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError, SphinxError
+from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from sphinx_ext import bibliography
 from sphinx_ext.domain import CitationsDomain
@@ -29,7 +31,14 @@ class CollectError(Exception):
 def collect(srcdir: Path) -> tuple[Cited, list[str]]:
     """The works *srcdir*'s book cites, and the build's warnings (one per line)."""
     warnings = StringIO()
-    with tempfile.TemporaryDirectory(prefix="sphinx-citations-") as scratch:
+    saved_path = sys.path.copy()
+    # As sphinx-build does: docutils' global registries are restored afterwards,
+    # so the process is left as it was (conf.py may also extend sys.path).
+    with (
+        tempfile.TemporaryDirectory(prefix="sphinx-citations-") as scratch,
+        patch_docutils(srcdir),
+        docutils_namespace(),
+    ):
         try:
             app = Sphinx(
                 srcdir,
@@ -45,6 +54,8 @@ def collect(srcdir: Path) -> tuple[Cited, list[str]]:
         except SphinxError as error:
             message = " ".join(str(error).split())
             raise CollectError(f"{srcdir}: the build failed: {message}") from None
+        finally:
+            sys.path[:] = saved_path
         try:
             domain = app.env.get_domain(CitationsDomain.name)
         except ExtensionError:

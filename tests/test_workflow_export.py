@@ -178,3 +178,26 @@ def test_errors(
     assert main(["export", str(tmp_path), "--format", "ris", "-o", str(tmp_path / "x")]) == 2
     assert "pip install 'sphinx-source-citations[workflow]'" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def test_the_process_is_left_as_it_was(tmp_path: Path) -> None:
+    """The in-process build restores docutils' registries and sys.path (as sphinx-build does)."""
+    from docutils.parsers.rst import directives, roles
+    from sphinx.util.docutils import additional_nodes
+
+    before = (
+        set(additional_nodes),
+        dict(directives._directives),  # type: ignore[attr-defined]
+        dict(roles._roles),  # type: ignore[attr-defined]
+        list(sys.path),
+    )
+    srcdir = tmp_path / "book"
+    shutil.copytree(BOOK, srcdir, ignore=shutil.ignore_patterns("_build"))  # conf.py edits sys.path
+    assert main(["export", str(srcdir), "--format", "csl-json", "-o", str(tmp_path / "x")]) == 0
+    after = (
+        set(additional_nodes),
+        dict(directives._directives),  # type: ignore[attr-defined]
+        dict(roles._roles),  # type: ignore[attr-defined]
+        list(sys.path),
+    )
+    assert after == before
