@@ -73,10 +73,14 @@ def _cited(app: Sphinx, domain: CitationsDomain) -> Cited:
     entries = bibliography.entries(app.env)
     order: dict[str, None] = {}
     chapters = []
+    # Chapters are numbered by their place in the book, as the Markdown convention does.
+    position = {chapter.docname: n for n, chapter in enumerate(book.chapters, start=1)}
     for chapter in book.chapters:
-        references = tuple((entry.key, entry.note) for entry in book.references(chapter.number))
+        references = tuple((entry.key, entry.note) for entry in book.references(chapter.docname))
         order.update((key, None) for key, _ in references)
-        chapters.append(CitedChapter(chapter.number, chapter.title, chapter.docname, references))
+        chapters.append(
+            CitedChapter(position[chapter.docname], chapter.title, chapter.docname, references)
+        )
     elsewhere = sorted(
         {
             item.key
@@ -92,7 +96,14 @@ def _cited(app: Sphinx, domain: CitationsDomain) -> Cited:
         works={key: works[key] for key in order if key in works and key in entries},
         entries=entries,
         chapters=chapters,
-        frequency=list(book.frequency),
-        shared_with=dict(book.shared_with),
+        frequency=[
+            (key, tuple(sorted(position[d] for d in docnames if d in position)))
+            for key, docnames in book.frequency
+        ],
+        shared_with={
+            position[docname]: tuple(sorted(position[d] for d in others if d in position))
+            for docname, others in book.shared_with.items()
+            if docname in position
+        },
         min_chapters=int(app.config.citations_min_chapters),
     )
