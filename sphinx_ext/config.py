@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pybtex.plugin
 
+from sphinx_ext._works import Category
 from sphinx_ext.verify import VerifySettings, config_fields
 from sphinx_ext.warnings_ import Subtype, warn
 
@@ -76,7 +77,7 @@ def _style_name(value: Any) -> str | None:
     return None
 
 
-_CATEGORIES = ("academic", "standard", "book", "report", "vendor-docs", "industry")
+_CATEGORIES = tuple(category.value for category in Category)
 
 
 def _categories_by_type(value: Any) -> str | None:

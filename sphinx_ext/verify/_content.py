@@ -22,7 +22,7 @@ from difflib import SequenceMatcher
 from typing import Final
 
 from ._findings import Check, Finding
-from ._identifiers import _fold, arxiv_id_of, doi_of, first_author, normalise_title
+from ._identifiers import _fold, arxiv_id_of, doi_of, normalise_title
 from ._lookups import Lookups, WorkMeta
 from ._outcomes import UrlResult
 from ._pages import PageFacts
@@ -190,7 +190,7 @@ def _identity_checks(
     # The label starts with the first author's family name ("Kwon et al.", "Chen & Li"),
     # also where the entry's persons are not among its plain fields.
     named = re.sub(r",?\s*(?:\d{4}[a-z]?|n\.d\.)$", "", source.label).strip()
-    author = first_author(source.fields, source.label)
+    author = source.first_author
     if (
         meta.author
         and (author or named)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from ._identifiers import arxiv_id_of, doi_of, urls_in_text
+from ._identifiers import arxiv_id_of, doi_of, first_author, urls_in_text
 
 __all__ = ["CitingLocation", "Source"]
 
@@ -76,6 +76,15 @@ class Source:
             self, "fields", MappingProxyType({k.lower(): str(v) for k, v in self.fields.items()})
         )
         object.__setattr__(self, "cited_at", tuple(self.cited_at))
+
+    @property
+    def first_author(self) -> str:
+        """Who wrote it, folded for comparison: the parsed name, else the fields or label.
+
+        >>> Source("rh", "online", "Red Hat, 2025", {"author": "Red Hat"}, author="Red Hat").first_author
+        'redhat'
+        """
+        return first_author(self.fields, self.label, parsed=self.author)
 
     @property
     def cited(self) -> bool:

@@ -25,7 +25,6 @@ from ._findings import Check, Finding
 from ._identifiers import (
     arxiv_candidates,
     doi_candidate,
-    first_author,
     normalise_title,
     normalise_url,
     parse_arxiv,
@@ -388,10 +387,6 @@ def _similar_titles(a: str, b: str, *, allow_prefix: bool) -> bool:
     return matcher.real_quick_ratio() >= _SIMILAR_TITLES and matcher.ratio() >= _SIMILAR_TITLES
 
 
-def _who(source: Source) -> str:
-    return first_author(source.fields, source.label, parsed=source.author)
-
-
 def check_duplicates(sources: Sequence[Source]) -> Iterator[_Raw]:
     """Duplicate works (one finding per group) and URLs shared by different works.
 
@@ -402,7 +397,7 @@ def check_duplicates(sources: Sequence[Source]) -> Iterator[_Raw]:
     """
     by_key = {s.key: s for s in sources}
     titles = {s.key: normalise_title(s.get("title")) for s in sources}
-    authors = {s.key: _who(s) for s in sources}
+    authors = {s.key: s.first_author for s in sources}
     why: dict[frozenset[str], str] = {}
     groups = _Groups()
 
