@@ -287,3 +287,29 @@ def test_sentences_cost_nothing_in_other_builds(server: LoopbackServer, tmp_path
     assert not hasattr(app.env, "sourcecheck_sentences")
     html = (app.outdir / "ch1.html").read_text(encoding="utf-8")
     assert '<span class="measured">120 ms</span>' in html
+
+
+def test_claims_are_the_same_read_in_parallel_or_kept_from_a_previous_read(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    srcdir = make_book(tmp_path, f"{server.host}:{server.port}")
+    # Sphinx reads in parallel from six documents on.
+    index = srcdir / "index.md"
+    extra = [f"extra{i}" for i in range(6)]
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("ch2\n", "ch2\n" + "\n".join(extra) + "\n"),
+        encoding="utf-8",
+    )
+    for i, name in enumerate(extra):
+        (srcdir / f"{name}.md").write_text(
+            f"# Extra {i}\n\nIt took {i + 1} ms [Source: AssemblyAI, 2025]. Uncited: {i}x.\n",
+            encoding="utf-8",
+        )
+    serial = report(build_app(srcdir, "sourcecheck", freshenv=True))["claims"]
+    parallel_app = build_app(srcdir, "sourcecheck", freshenv=True, parallel=2)
+    parallel = report(parallel_app)["claims"]
+    # A rebuild that reads nothing takes the sentences from the saved environment.
+    again = build_app(srcdir, "sourcecheck")
+    assert "0 added, 0 changed, 0 removed" in again.status.getvalue()
+    assert len(serial) == 10 + 12
+    assert parallel == serial and report(again)["claims"] == serial

@@ -147,7 +147,9 @@ class UrlCache:
             },
         }
         try:
-            write_atomically(self.path, json.dumps(data, indent=1, sort_keys=True))
+            # Compact: json's C encoder does not indent, and the pages' figures make it big.
+            text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            write_atomically(self.path, text)
             self._dirty = False
         except OSError as err:
             self._warn(f"cannot write URL cache {self.path}: {err}")

@@ -146,6 +146,23 @@ async def _take_location(response: httpx.Response) -> None:
         del response.headers["location"]
 
 
+_DRAIN_LIMIT: Final = 16384
+
+
+async def _release(response: httpx.Response, method: str) -> None:
+    """Close an answer; keep its connection for the next request when that costs nothing.
+
+    A HEAD answer has no body, and a short one (a redirect's, an error page's) is read to
+    its end, so the connection goes back to the pool: a new connection per request costs
+    more than the request. Any other unread body is dropped with its connection.
+    """
+    length = response.headers.get("content-length", "")
+    if method == "HEAD" or (length.isdigit() and int(length) <= _DRAIN_LIMIT):
+        with contextlib.suppress(httpx.HTTPError, OSError):
+            await response.aread()
+    await response.aclose()
+
+
 class _Host:
     """Per-host limits: in-flight slots and start interval."""
 
@@ -401,8 +418,7 @@ class _Checker:
                         return answer
                     finally:
                         if not kept:
-                            # Closing an unread stream drops the connection instead of draining the body.
-                            await response.aclose()
+                            await _release(response, method)
             except Exception as exc:
                 failure = _classify(exc)
                 raise failure from exc

@@ -92,7 +92,8 @@ class UrlResult:
         return self.redirects[-1].location if self.redirects else self.url
 
     def to_json(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
+        # Field by field: dataclasses.asdict would deep-copy every page's figures.
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         data["outcome"] = self.outcome.value
         data["redirects"] = [dataclasses.asdict(r) for r in self.redirects]
         data["page"] = None if self.page is None else self.page.to_json()

@@ -4,8 +4,9 @@ Pure functions of the bytes read (no network): :func:`extract_page` parses at mo
 bytes it is given with lxml, reads the title candidates from the head (``<title>``,
 ``citation_title``, Open Graph, Twitter, Dublin Core, JSON-LD ``headline``/``name``), asks
 htmldate for the publication date (meta tags, JSON-LD, ``<time>``, Dublin Core, a dated
-URL path) and trafilatura for the main text, whose figures (:mod:`._figures`) are kept
-with a short excerpt each. Whatever the input (malformed HTML, huge attributes, deep
+URL path), and takes the main text (``<main>`` or ``<article>``, else the body, without
+navigation, headers, footers, asides, forms or scripts), whose figures (:mod:`._figures`)
+are kept with a short excerpt each. Whatever the input (malformed HTML, huge attributes, deep
 nesting, a wrong charset) the answer is a :class:`PageFacts`, never an exception.
 
 >>> facts = extract_page(b"<html><head><title>GPU Serving | Example Blog</title>"
@@ -210,24 +211,41 @@ def _date(tree: Any, url: str) -> str | None:
     return found if isinstance(found, str) else None
 
 
+_BOILERPLATE: Final = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "select",
+    "menu",
+    "svg",
+)
+
+
 def _main_text(tree: Any) -> str:
-    """trafilatura's main text, else the body's text without scripts and styles.
+    """The text of the page's ``<main>`` or ``<article>`` if it has one, else of its body,
+    without navigation, headers, footers, asides, forms and scripts.
 
     What a page shows only without JavaScript (``<noscript>``: "enable JavaScript to run
-    this app") is not its text.
+    this app") is not its text either.
     """
-    import trafilatura
-
-    for element in list(tree.iter("noscript", "template", "script", "style")):
-        element.drop_tree()
-    body = tree.find(".//body")
-    whole = str((body if body is not None else tree).text_content())
-    if not whole.strip():
-        return ""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        text = trafilatura.extract(tree, fast=True, include_comments=False, include_tables=True)
-    return str(text) if text and text.strip() else whole
+    for element in list(tree.iter(*_BOILERPLATE)):
+        if element.getparent() is not None:
+            element.drop_tree()
+    root = tree.find(".//body")
+    for tag in ("main", "article"):
+        found = tree.find(f".//{tag}")
+        if found is not None and found.text_content().strip():
+            root = found
+            break
+    # Blocks are separate words ("<h1>Title</h1><p>In…" is not "TitleIn…").
+    return " ".join(" ".join((root if root is not None else tree).itertext()).split())
 
 
 def _figures(text: str) -> dict[str, str]:
