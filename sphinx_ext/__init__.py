@@ -20,6 +20,7 @@ from sphinx_ext.cite_roles import AdoptCiteRoles, RetargetCiteLinks
 from sphinx_ext.directives import (
     ChapterReferencesDirective,
     CitationFrequencyDirective,
+    CitationMapDirective,
     SourceNoteDirective,
     WorksCitedDirective,
 )
@@ -60,6 +61,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_role("source", SourceRole())
     app.add_directive("chapter-references", ChapterReferencesDirective)
     app.add_directive("citation-frequency", CitationFrequencyDirective)
+    app.add_directive("citation-map", CitationMapDirective)
     app.add_directive("works-cited", WorksCitedDirective)
     app.add_directive("source-note", SourceNoteDirective)
     app.add_transform(SourceCitations)

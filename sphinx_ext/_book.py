@@ -278,6 +278,10 @@ class Book:
         """The References of *chapter*, numbered in the order the book asked for."""
         return [ReferenceEntry._make(entry) for entry in self.stored_references.get(chapter, ())]
 
+    def frequent(self, min_chapters: int) -> list[tuple[str, tuple[str, ...]]]:
+        """The rows of the frequency table (and of the citation map), in its order."""
+        return [(key, cited) for key, cited in self.frequency if len(cited) >= min_chapters]
+
     def cites_anything(self, chapter: str) -> bool:
         """Whether *chapter* has any References."""
         return bool(self.stored_references.get(chapter))

@@ -137,6 +137,14 @@ class CitationsConfig:
             "out a _toc.yml), or 'auto' (numbered where the root has a numbered toctree).",
         ),
     )
+    works_cited_map: bool = field(
+        default=True,
+        metadata=_meta(
+            _instance_of(bool),
+            "Show the citation map (as {citation-map} draws it) under the frequency table "
+            "of {works-cited}.",
+        ),
+    )
     backlinks: bool = field(
         default=True,
         metadata=_meta(

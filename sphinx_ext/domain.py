@@ -48,6 +48,7 @@ from sphinx_ext.chapters import Chapters, find_chapters
 from sphinx_ext.nodes import (
     chapter_references,
     citation_frequency,
+    citation_map,
     source_citation,
     source_note,
     works_cited,
@@ -75,6 +76,7 @@ _DOCUTILS = pybtex.plugin.find_plugin("pybtex.backends", "docutils")()
 #: Placements recorded per document.
 WORKS_CITED = "works-cited"
 FREQUENCY = "citation-frequency"
+CITATION_MAP = "citation-map"
 CHAPTER_REFERENCES = "chapter-references"
 #: sphinxcontrib-bibtex's ``{bibliography}``.
 BIBLIOGRAPHY = "bibliography"
@@ -170,6 +172,8 @@ class CitationsDomain(Domain):
                 placements.add(FREQUENCY)
             elif isinstance(node, bibtex_bibliography):
                 placements.add(BIBLIOGRAPHY)
+            elif isinstance(node, citation_map):
+                placements.add(CITATION_MAP)
         if records:
             self.stored_citations[docname] = records
         if notes:
@@ -359,6 +363,15 @@ class CitationsDomain(Domain):
         """Documents showing the frequency table or the Works Cited."""
         return sorted(d for d, p in self.placements.items() if WORKS_CITED in p or FREQUENCY in p)
 
+    def pages_showing_every_chapter(self) -> list[str]:
+        """Documents that change with any chapter: those of the whole book, and
+        those showing a citation map (a chapter may hold one)."""
+        return sorted(
+            d
+            for d, p in self.placements.items()
+            if WORKS_CITED in p or FREQUENCY in p or CITATION_MAP in p
+        )
+
     def citing_locations(self) -> dict[str, list[tuple[str, int | None, str | None, str]]]:
         """Every place each work is cited: key → ``[(docname, line, locator, role)]``.
 
@@ -440,7 +453,8 @@ def _collected(node: nodes.Node) -> bool:
         | chapter_references
         | works_cited
         | citation_frequency
-        | bibtex_bibliography,
+        | bibtex_bibliography
+        | citation_map,
     ) or (isinstance(node, nodes.Element) and node.get("refdomain") == "cite")
 
 
@@ -557,7 +571,7 @@ def outdated_by_changes(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
     domain._book = None
     if not touched:
         return []
-    outdated = set(domain.pages_of_whole_book())
+    outdated = set(domain.pages_showing_every_chapter())
     chapters = domain.book.chapters
     _report_repeated_numbers(domain, env)
     _report_stray_notes(domain, touched)

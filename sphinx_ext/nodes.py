@@ -35,6 +35,8 @@ from docutils import nodes
 __all__ = [
     "chapter_references",
     "citation_frequency",
+    "citation_map",
+    "citation_map_picture",
     "formatted_entry",
     "reference_entry",
     "references_list",
@@ -85,6 +87,15 @@ class citation_frequency(nodes.General, nodes.Element):  # noqa: N801
     """Placeholder for the frequency table (``min_chapters``)."""
 
 
+class citation_map(nodes.General, nodes.Element):  # noqa: N801
+    """Placeholder for the citation map (``min_chapters``)."""
+
+
+class citation_map_picture(nodes.General, nodes.Element):  # noqa: N801
+    """The citation map as written: ``map`` (a :class:`~sphinx_ext._citation_map.CitationMap`)
+    and ``title``, drawn by each format's visitor (SVG, TikZ)."""
+
+
 class works_cited(nodes.General, nodes.Element):  # noqa: N801
     """Placeholder for the whole Works Cited (``min_chapters``)."""
 
@@ -111,6 +122,7 @@ class source_backlinks(nodes.inline):  # noqa: N801
 PLACEHOLDERS: tuple[type[nodes.Element], ...] = (
     chapter_references,
     citation_frequency,
+    citation_map,
     works_cited,
     source_note,
 )

@@ -11,7 +11,8 @@ node carries the ``docname`` it was read from). It reads the
   for HTML, when the writer reaches it (:func:`expand_when_written`);
 * replaces ``chapter_references`` by the chapter's numbered list (with links
   back to each place citing an entry), or removes it;
-* replaces ``citation_frequency`` and ``works_cited`` by their table and lists.
+* replaces ``citation_frequency``, ``citation_map`` and ``works_cited`` by
+  their table, picture and lists.
 
 Entries are formatted by pybtex (:mod:`sphinx_ext._formatting`); each builder
 renders them its own way, once per work (:mod:`sphinx_ext.rendering.entries`).
@@ -32,12 +33,15 @@ from sphinx_ext._book import (
     join_chapters,
     shown_text,
 )
+from sphinx_ext._citation_map import CitationMap, MapChapter, MapWork, map_text
 from sphinx_ext._works import Category
 from sphinx_ext.chapters import in_reading_order
 from sphinx_ext.domain import CitationsDomain, get_domain
 from sphinx_ext.nodes import (
     chapter_references,
     citation_frequency,
+    citation_map,
+    citation_map_picture,
     formatted_entry,
     reference_entry,
     references_list,
@@ -93,6 +97,8 @@ def fill_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             renderer.place_references(node)
         elif isinstance(node, citation_frequency):
             node.replace_self(renderer.frequency_table(node["min_chapters"]))
+        elif isinstance(node, citation_map):
+            node.replace_self(renderer.citation_map(node["min_chapters"]))
         elif isinstance(node, works_cited):
             if renderer.works_cited_page not in (None, node.get("docname", docname)):
                 warn(
@@ -163,7 +169,12 @@ def _renderer_for(builder: Builder, page: str) -> _Renderer:
 def _ours(node: nodes.Node) -> bool:
     return isinstance(
         node,
-        source_citation | source_note | chapter_references | citation_frequency | works_cited,
+        source_citation
+        | source_note
+        | chapter_references
+        | citation_frequency
+        | citation_map
+        | works_cited,
     )
 
 
@@ -377,11 +388,7 @@ class _Renderer:
     # -- cross-chapter pages ---------------------------------------------------
 
     def frequency_table(self, min_chapters: int) -> nodes.Element:
-        rows = [
-            (key, chapters)
-            for key, chapters in self.book.frequency
-            if len(chapters) >= min_chapters
-        ]
+        rows = self.book.frequent(min_chapters)
         if not rows:
             return nodes.paragraph(
                 "",
@@ -401,6 +408,67 @@ class _Renderer:
             body += _row(self.short_work(key), *self.chapter_links(chapters))
         group += body
         return table
+
+    def citation_map(self, min_chapters: int) -> nodes.Element:
+        """The chapters × works picture of the works in the frequency table."""
+        rows = self.book.frequent(min_chapters)
+        if not rows or not self.book.chapters:
+            return nodes.paragraph(
+                "",
+                f"No work is cited in {min_chapters} or more chapters.",
+                classes=["citation-map-empty"],
+            )
+        chapters = self.book.chapters
+        columns = tuple(
+            MapChapter(chapter.label, chapter.heading, self.uri(chapter.docname))
+            for chapter in chapters
+        )
+        lists = {
+            chapter.docname: chapter.references_docname
+            if self.shows_list(chapter.docname)
+            else None
+            for chapter in chapters
+        }
+        works = []
+        for key, cited_in in rows:
+            anchor = self.book.anchors[key]
+            home = self.works_cited_page or lists[cited_in[0]]
+            citing = set(cited_in)
+            cells = tuple(
+                (
+                    self._cell_link(lists[chapter.docname], anchor)
+                    if chapter.docname in citing
+                    else None
+                )
+                for chapter in chapters
+            )
+            work = self.works[key]
+            href = self.uri(home, anchor) if home is not None else None
+            works.append(MapWork(work.cite_label, work.title, href, cells))
+        picture = CitationMap(columns, tuple(works))
+        legend = nodes.paragraph(
+            "",
+            f"Each column is a chapter, each row a work cited in {min_chapters} or more "
+            "chapters; a filled square marks a chapter citing the work.",
+            classes=["citation-map-legend"],
+        )
+        holder = nodes.container("", classes=["citation-map"])
+        if self.builder.format in ("html", "latex"):
+            holder += citation_map_picture(
+                "",
+                map=picture,
+                title=f"Which chapters cite the {len(works)} works cited in {min_chapters} "
+                "or more chapters",
+            )
+        else:
+            holder += nodes.literal_block("", map_text(picture))
+        holder += legend
+        return holder
+
+    def _cell_link(self, list_docname: str | None, anchor: str) -> str:
+        if list_docname is None:
+            return ""
+        return self.uri(list_docname, anchor) or ""
 
     def short_work(self, key: str) -> nodes.Node:
         work = self.works[key]
@@ -431,6 +499,8 @@ class _Renderer:
         frequent = _section("works-cited-frequent", "Frequently Cited Works")
         frequent += nodes.paragraph("", f"Works referenced in {min_chapters} or more chapters.")
         frequent += self.frequency_table(min_chapters)
+        if self.config.citations_works_cited_map:
+            frequent += self.citation_map(min_chapters)
         container += frequent
         for chapter in self.book.chapters:
             anchor = self.book.chapter_anchors[chapter.docname]

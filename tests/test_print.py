@@ -8,9 +8,9 @@ the PDF's text, word boxes, destinations and bookmarks (``latex`` marker).
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -45,7 +45,11 @@ def test_chapters_open_on_any_page_by_default(tex: str) -> None:
 
 @pytest.mark.parametrize(
     ("options", "expected"),
-    [("openright", "openright"), ("oneside,openright", "oneside,openright"), ("oneside", "oneside,openany")],
+    [
+        ("openright", "openright"),
+        ("oneside,openright", "oneside,openright"),
+        ("oneside", "oneside,openany"),
+    ],
 )
 def test_an_authors_choice_of_chapter_openings_stands(
     build_root: BuildRoot, options: str, expected: str
@@ -98,7 +102,9 @@ def test_the_works_cited_names_its_running_heads(tex: str) -> None:
 @pytest.fixture(scope="module")
 def pdf(built: SphinxTestApp) -> Path:
     if MISSING_TEX or MISSING_POPPLER:
-        pytest.skip(f"TeX Live or poppler-utils is missing ({', '.join(MISSING_TEX + MISSING_POPPLER)})")
+        pytest.skip(
+            f"TeX Live or poppler-utils is missing ({', '.join(MISSING_TEX + MISSING_POPPLER)})"
+        )
     return compile_pdf(built.outdir, "fieldnotes")
 
 
@@ -186,7 +192,7 @@ def test_link_targets_land_with_their_line_in_view(pdf: Path) -> None:
         on_page = [w for w in words if w.page == anchor.page]
         line = next(
             a
-            for a, b in zip(on_page, on_page[1:], strict=False)
+            for a, b in itertools.pairwise(on_page)
             if a.text == first_word and b.text == second_word
         )
         # A viewer puts the destination at the top of the window: the line
@@ -196,4 +202,3 @@ def test_link_targets_land_with_their_line_in_view(pdf: Path) -> None:
         assert destination_y >= line_top_y, name
         checked += 1
     assert checked == 2
-

@@ -2,7 +2,7 @@
 
 :func:`register_nodes` gives ``app.add_node`` every node type with a
 ``(visit, depart)`` pair per builder family: ``html`` (also EPUB),
-``latex``, and the generic fallbacks for text, man and Texinfo, which
+``latex``, EPUB's own for its roles, and the generic fallbacks for text, man and Texinfo, which
 ``text`` and ``texinfo`` override for the References heading. Every other
 builder derives from one of these (``dirhtml``, ``singlehtml``) or writes
 nodes generically (``xml``), so no builder meets a node it does not know.
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx_ext.nodes import (
     PLACEHOLDERS,
+    citation_map_picture,
     formatted_entry,
     reference_entry,
     references_list,
@@ -61,9 +62,9 @@ def _for_all(
 def register_nodes(app: Sphinx) -> None:
     """Every node type with its visitors, for every builder family."""
     _for_all(app, source_citation, html.CITATION, latex.CITATION, generic.PASS)
-    _for_all(app, source_item, html.ITEM, latex.ITEM, generic.PASS)
-    _for_all(app, references_list, html.LIST, latex.LIST, generic.LIST)
-    _for_all(app, reference_entry, html.ENTRY, latex.ENTRY, generic.ENTRY)
+    _for_all(app, source_item, html.ITEM, latex.ITEM, generic.PASS, epub=epub.ITEM)
+    _for_all(app, references_list, html.LIST, latex.LIST, generic.LIST, epub=epub.LIST)
+    _for_all(app, reference_entry, html.ENTRY, latex.ENTRY, generic.ENTRY, epub=epub.ENTRY)
     # Made for HTML and LaTeX only; elsewhere its plain text would do.
     _for_all(app, formatted_entry, entries.REUSED, entries.REUSED, generic.PASS)
     _for_all(
@@ -75,7 +76,9 @@ def register_nodes(app: Sphinx) -> None:
         text=text.TITLE,
         texinfo=texinfo.TITLE,
     )
-    _for_all(app, source_backlinks, html.BACKLINKS, latex.BACKLINKS, generic.SKIP)
+    _for_all(
+        app, source_backlinks, html.BACKLINKS, latex.BACKLINKS, generic.SKIP, epub=epub.BACKLINKS
+    )
     # Other translators write it as the container it is (they look up
     # visitors along the node's bases).
     app.add_node(
@@ -86,6 +89,8 @@ def register_nodes(app: Sphinx) -> None:
         singlehtml=html.WHOLE_BOOK,
         latex=latex.WHOLE_BOOK,
     )
+    # Made for HTML (and EPUB) and LaTeX only; other formats get the map as text.
+    _for_all(app, citation_map_picture, html.MAP, latex.MAP, generic.SKIP)
     for placeholder in PLACEHOLDERS:
         # Replaced at write time; a builder that skips that step shows nothing.
         _for_all(app, placeholder, generic.SKIP, generic.SKIP, generic.SKIP)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
+from sphinx_ext._citation_map import map_svg
 from sphinx_ext.resolution import (
     expand_when_written,
     fill_list_when_written,
@@ -20,7 +21,17 @@ from sphinx_ext.resolution import (
 if TYPE_CHECKING:
     from sphinx.writers.html5 import HTML5Translator
 
-__all__ = ["BACKLINKS", "CITATION", "ENTRY", "ITEM", "LIST", "TITLE", "WHOLE_BOOK", "in_latin1"]
+__all__ = [
+    "BACKLINKS",
+    "CITATION",
+    "ENTRY",
+    "ITEM",
+    "LIST",
+    "MAP",
+    "TITLE",
+    "WHOLE_BOOK",
+    "in_latin1",
+]
 
 
 def _visit_citation(self: HTML5Translator, node: nodes.Element) -> None:
@@ -115,6 +126,12 @@ def _depart_whole_book(self: HTML5Translator, node: nodes.container) -> None:
     self.depart_container(node)
 
 
+def _visit_map(self: HTML5Translator, node: nodes.Element) -> None:
+    # Inline SVG: no script, readable in dark mode (currentColor), valid XHTML.
+    self.body.append(map_svg(node["map"], node["title"]) + "\n")
+    raise nodes.SkipNode
+
+
 CITATION = (_visit_citation, _depart_citation)
 ITEM = (_visit_item, _depart_span)
 LIST = (_visit_list, _depart_list)
@@ -122,3 +139,4 @@ ENTRY = (_visit_entry, _depart_entry)
 BACKLINKS = (_visit_backlinks, _depart_span)
 TITLE = (_visit_title, _depart_title)
 WHOLE_BOOK = (_visit_whole_book, _depart_whole_book)
+MAP = (_visit_map, None)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx import addnodes
 
+from sphinx_ext._citation_map import map_tikz
 from sphinx_ext.domain import get_domain
 from sphinx_ext.resolution import fill_list_when_written, release_when_written
 
@@ -44,6 +45,7 @@ __all__ = [
     "ITEM",
     "LATEX_PACKAGE",
     "LIST",
+    "MAP",
     "SECTION_TITLE",
     "TITLE",
     "WHOLE_BOOK",
@@ -68,6 +70,29 @@ _PACKAGE_TEXT = r"""\NeedsTeXFormat{LaTeX2e}
 \def\UrlOrds{\do\*\do\~\do\'\do\"\do\:\do\+\do\;\do\!\do\_\do\|\do\@\do\>\do\]\do\)\do\,}
 \Urlmuskip=0mu\relax
 \newenvironment{sphinxsrcreferences}{\par\raggedright}{\par}
+% The citation map: a TikZ picture per 40 rows; its columns share what the
+% line leaves beside the labels, at most 1.4em each.
+\RequirePackage{tikz}
+\newlength\sphinxsrcmapcolumn
+\newlength\sphinxsrcmaprow
+\tikzset{
+  sphinxsrcmap/.style={x=\sphinxsrcmapcolumn, y=-\sphinxsrcmaprow, font=\scriptsize},
+  sphinxsrcmapgrid/.style={draw=black!25, line width=0.3pt},
+  sphinxsrcmaphead/.style={anchor=south, inner sep=1pt},
+  sphinxsrcmaplabel/.style={anchor=east, inner sep=1pt},
+  sphinxsrcmapcell/.style={inner sep=0pt},
+}
+\newcommand\sphinxsrcmapmark{\rule{.7\sphinxsrcmapcolumn}{.7\sphinxsrcmaprow}}
+\newenvironment{sphinxsrcmap}[1]{%
+  \par\medskip\noindent
+  \setlength\sphinxsrcmapcolumn{\dimexpr .5\linewidth / #1\relax}%
+  \ifdim\sphinxsrcmapcolumn>1.4em\setlength\sphinxsrcmapcolumn{1.4em}\fi
+  \setlength\sphinxsrcmaprow{1.1em}%
+  \ifdim\sphinxsrcmapcolumn<1.3em
+    \tikzset{sphinxsrcmaphead/.style={anchor=west, rotate=90, inner sep=1pt}}%
+  \fi
+  \begingroup\setlength\parskip{\smallskipamount}%
+}{\par\endgroup\medskip}
 % An inline citation is set upright, like the text around it (Sphinx sets
 % its cross-references in italics).
 \protected\def\sphinxsrcitem#1{#1}
@@ -288,6 +313,22 @@ def _depart_whole_book(self: LaTeXTranslator, node: nodes.Element) -> None:
     self.depart_container(node)
 
 
+def _map_link(href: str | None, text: str) -> str:
+    """A link of the citation map: to an entry's hypertarget, or to a chapter."""
+    if not href:
+        return text
+    target = _target_of_uri(href)
+    if target is not None:
+        return rf"\hyperlink{{{target}}}{{{text}}}"
+    docname = href.removeprefix("%").partition("#")[0]
+    return rf"\hyperref[\detokenize{{{docname}::doc}}]{{{text}}}"
+
+
+def _visit_map(self: LaTeXTranslator, node: nodes.Element) -> None:
+    self.body.append("\n" + map_tikz(node["map"], self.escape, _map_link) + "\n")
+    raise nodes.SkipNode
+
+
 def adjust_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Let the frequency table break across pages, its long titles wrapping.
 
@@ -355,7 +396,7 @@ def _contents_named_by_the_language(app: Sphinx) -> None:
     """
     builder = app.builder
     if builder.format == "latex" and hasattr(builder, "get_contentsname"):
-        builder.get_contentsname = lambda indexfile: ""  # type: ignore[method-assign]
+        builder.get_contentsname = lambda indexfile: ""
 
 
 def chapters_open_any(app: Sphinx, config: Config) -> None:
@@ -400,3 +441,4 @@ TITLE = (_visit_title, _depart_title)
 #: For every ``title`` node: Sphinx's own, then the targets held back.
 SECTION_TITLE = (_visit_section_title, _depart_section_title)
 WHOLE_BOOK = (_visit_whole_book, _depart_whole_book)
+MAP = (_visit_map, None)

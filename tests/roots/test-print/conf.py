@@ -6,6 +6,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).parents[3]))
 project = "Field Notes"
 author = "A. Writer"
 copyright = "2026, A. Writer"
+release = version = "1.0"
 language = "en"
 extensions = ["myst_parser", "sphinx_ext"]
 bibtex_bibfiles = ["refs.bib"]
