@@ -263,4 +263,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG} {args.command}: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # noqa: BLE001 - a defect: one line still, never a traceback
+        reason = " ".join(str(error).split())
+        print(
+            f"{PROG} {args.command}: internal error ({type(error).__name__}: {reason}); "
+            "please report it with the input",
+            file=sys.stderr,
+        )
+        return FINDINGS
     return status

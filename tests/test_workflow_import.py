@@ -116,8 +116,7 @@ def test_seed_skeleton_builds_to_the_seeds_lists(seed_import: Path, tmp_path: Pa
     listing = parse_listing(SEED.read_text(encoding="utf-8"))
     imported = import_listing(listing)
     built = {
-        int(c["number"]): [(r["key"], r["note"]) for r in c["references"]]
-        for c in data["chapters"]
+        int(c["number"]): [(r["key"], r["note"]) for r in c["references"]] for c in data["chapters"]
     }
     assert built == imported.lists
     assert [c["title"] for c in data["chapters"]] == [c.title for c in listing.chapters]
@@ -306,3 +305,29 @@ def test_help_on_every_subcommand(command: list[str]) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("usage: sphinx-citations")
+
+
+def test_text_that_is_not_bibtex_is_written_as_bibtex(tmp_path: Path) -> None:
+    """Unpaired braces, backslashes and '@' in the Markdown still give a .bib that reads back."""
+    source = tmp_path / "works-cited.md"
+    source.write_text(
+        "## Chapter 1: A\n\n"
+        '1. **Org {Lab** (2020). "Paths like C:\\temp } and @home." https://x.example/t '
+        "[note with @ and {]\n\n"
+        '2. **Org {Lab** (2020). "Paths like C:\\temp } and @home: Part Two." https://x.example/u\n',
+        encoding="utf-8",
+    )
+    assert _run("import", source, "-o", tmp_path / "out.bib", "--chapters", tmp_path / "book") == 0
+    entries = parse_file(tmp_path / "out.bib").entries
+    assert len(entries) == 2
+    titles = sorted(w.title for w in build_works(entries).values())
+    assert titles == [
+        "Paths like C:\\temp and @home",
+        "Paths like C:\\temp and @home: Part Two",
+    ]
+    app = build_app(tmp_path / "book", builddir=tmp_path / "build", freshenv=True)
+    data = json.loads((Path(app.outdir) / "citations.json").read_text(encoding="utf-8"))
+    assert [r["label"] for r in data["chapters"][0]["references"]] == [
+        "Org Lab, 2020a",
+        "Org Lab, 2020b",
+    ]

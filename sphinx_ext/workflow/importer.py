@@ -48,7 +48,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 import pybtex.database.output.bibtex
-from pybtex.database import BibliographyData, Person
+from pybtex.database import BibliographyData, Person, parse_string
 from pybtex.database import Entry as BibEntry
 
 from sphinx_ext._book import join_numbers
@@ -162,8 +162,18 @@ def _specific(url: str | None) -> str | None:
     return normalise_url(url)
 
 
+def _parts(url: str) -> tuple[str, set[str]]:
+    """The host and the path's segments of *url* (nothing when it is malformed)."""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return "", set()
+    return host, {s.lower() for s in parts.path.split("/") if s}
+
+
 def _host(url: str | None) -> str:
-    return (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+    return _parts(url)[0].removeprefix("www.") if url else ""
 
 
 def _same_work(a: Entry, b: Entry) -> str | None:
@@ -345,9 +355,7 @@ def _intrinsic(work: Work) -> tuple[Category, str] | None:
     if any(entry.book for _, entry in work.entries):
         return Category.BOOK, "an italic title (a book)"
     if work.url:
-        parts = urlsplit(work.url)
-        segments = {s.lower() for s in parts.path.split("/") if s}
-        host = (parts.hostname or "").lower()
+        host, segments = _parts(work.url)
         if host.startswith("docs.") or segments & _DOCS_SEGMENTS:
             return Category.VENDOR_DOCS, "a documentation URL"
         if host.startswith("blog.") or segments & _EDITORIAL_SEGMENTS:
@@ -515,10 +523,33 @@ def import_listing(listing: Listing) -> Imported:
 # -- writing ------------------------------------------------------------------------------
 
 
+def _braces(text: str) -> str:
+    """*text* safe inside a BibTeX value: braces that do not pair up are dropped.
+
+    >>> _braces("{GPU} serving"), _braces("a } b {"), _braces('say "hi"')
+    ('{GPU} serving', 'a  b ', 'say "hi"')
+    """
+    depth = 0
+    for char in text:
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            break
+    return text if depth == 0 else text.replace("{", "").replace("}", "")
+
+
+def _latex(text: str) -> str:
+    r"""Plain *text* as a BibTeX text field (pybtex's writer leaves backslashes alone).
+
+    >>> _latex("C:\\new {GPU}")
+    'C:\\textbackslash{}new {GPU}'
+    """
+    return _braces(text).replace("\\", "\\textbackslash{}")
+
+
 def _persons(author: Author) -> list[Person]:
     if author.is_organization:
-        return [Person(f"{{{author.text}}}")]
-    people = [Person(f"{surname}, {given}") for surname, given in author.persons]
+        return [Person(f"{{{_latex(author.text)}}}")]
+    people = [Person(_latex(f"{surname}, {given}")) for surname, given in author.persons]
     if author.others:
         people.append(Person("others"))
     return people
@@ -546,10 +577,16 @@ def bib_entry(work: Work) -> BibEntry:
         fields["eprint"] = eprint
         fields["archiveprefix"] = "arXiv"
     fields["keywords"] = work.category.value
-    return BibEntry(work.entry_type, fields=fields, persons={"author": _persons(work.author)})
+    safe = {
+        name: _braces(value) if name in IDENTIFIER_FIELDS else _latex(value)
+        for name, value in fields.items()
+    }
+    return BibEntry(work.entry_type, fields=safe, persons={"author": _persons(work.author)})
 
 
 def _comment(text: str, width: int = 78) -> list[str]:
+    # An "@" would start an entry for BibTeX, comment or not.
+    text = text.replace("@", "(at)")
     lines: list[str] = []
     current = "%"
     for word in text.split():
@@ -607,8 +644,11 @@ def _slug(text: str, limit: int = 5) -> str:
 
 
 def cite_labels(imported: Imported) -> dict[str, str]:
-    """key → the label the extension will give the work (``AssemblyAI, 2025a``)."""
-    data = BibliographyData({work.key: bib_entry(work) for work in imported.works})
+    """key → the label the extension will give the work (``AssemblyAI, 2025a``).
+
+    Read from the ``.bib`` as written, as the extension will read it.
+    """
+    data = parse_string(bibtex(imported), "bibtex")
     return {key: work.cite_label for key, work in build_works(data.entries).items()}
 
 
