@@ -112,6 +112,8 @@ def map_svg(citation_map: CitationMap, title: str) -> str:
         else:
             text = f'<text transform="translate({x + 4} {head - 4}) rotate(-90)">{name}</text>'
         out.append(_linked(chapter.href, text))
+    left, right = label_width, label_width + _PITCH * len(chapters)
+    bottom = head + _PITCH * len(works)
     for row, (work, label) in enumerate(zip(works, labels, strict=True)):
         top = head + _PITCH * row
         out.append('<g class="citation-map-row">')
@@ -126,20 +128,23 @@ def map_svg(citation_map: CitationMap, title: str) -> str:
         out.append(_linked(work.href, text))
         inset = (_PITCH - _MARK) // 2
         for column, cell in enumerate(work.cells):
-            x = label_width + _PITCH * column + inset
-            y = top + inset
             if cell is EMPTY:
-                out.append(
-                    f'<rect x="{x}" y="{y}" width="{_MARK}" height="{_MARK}" fill="none" '
-                    f'stroke="currentColor" stroke-opacity="0.25"/>'
-                )
                 continue
+            x = label_width + _PITCH * column + inset
             mark = (
-                f'<rect x="{x}" y="{y}" width="{_MARK}" height="{_MARK}" rx="2">'
+                f'<rect class="citation-map-cell" x="{x}" y="{top + inset}" '
+                f'width="{_MARK}" height="{_MARK}" rx="2">'
                 f"<title>{escape(chapters[column].title)}: {escape(work.label)}</title></rect>"
             )
             out.append(_linked(cell, mark))
         out.append("</g>")
+    # One path for the grid: its size grows with rows plus columns, not with cells.
+    lines = [f"M{left} {head + _PITCH * r}H{right}" for r in range(len(works) + 1)]
+    lines += [f"M{left + _PITCH * c} {head}V{bottom}" for c in range(len(chapters) + 1)]
+    out.append(
+        f'<path class="citation-map-grid" d="{"".join(lines)}" fill="none" '
+        f'stroke="currentColor" stroke-opacity="0.25"/>'
+    )
     out.append("</svg>")
     return "\n".join(out)
 

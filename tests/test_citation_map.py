@@ -54,9 +54,8 @@ def test_svg_is_well_formed_and_draws_every_cell() -> None:
     rows = root.findall(f"{SVG}g")
     assert len(rows) == 2
     first = rows[0]
-    empty = [r for r in first.iter(f"{SVG}rect") if r.get("fill") == "none"]
-    filled = [r for r in first.iter(f"{SVG}rect") if r.get("rx")]
-    assert (len(filled), len(empty)) == (2, 1)
+    filled = [r for r in first.iter(f"{SVG}rect") if r.get("class") == "citation-map-cell"]
+    assert len(filled) == 2
     links = [a.get("href") for a in first.iter(f"{SVG}a")]
     # The label, then the one filled cell with a link ("" is filled, unlinked).
     assert links == ["works.html#ref-a", "ch1.html#ref-a"]
@@ -65,6 +64,17 @@ def test_svg_is_well_formed_and_draws_every_cell() -> None:
         "Chapter 2: T<2>",
         "Chapter 3: T<3>",
     ]
+    # The grid: one path, a line around every row and every column.
+    [grid] = root.findall(f"{SVG}path")
+    assert grid.get("d").count("H") == 3 and grid.get("d").count("V") == 4
+
+
+def test_svg_grows_with_filled_cells_not_with_empty_ones() -> None:
+    columns = tuple(MapChapter(str(n), "t", None) for n in range(1, 201))
+    works = tuple(MapWork(f"W{n}", "t", None, ("",) + (None,) * 199) for n in range(300))
+    svg = map_svg(CitationMap(columns, works), "t")
+    assert svg.count("<rect") == 300 + 150  # one mark a row, and every other row's band
+    assert len(svg) < 150_000
 
 
 def test_svg_takes_the_pages_colours_and_scales() -> None:
@@ -124,13 +134,21 @@ def ids_of(app: SphinxTestApp, name: str) -> set[str]:
 def map_rows(soup: BeautifulSoup) -> list[tuple[str, list[int]]]:
     """Each row's label and the (1-based) columns of its filled cells."""
     svg = soup.find("svg", class_="citation-map")
+    # The column headers' centres, left to right.
+    centres = [
+        float(t["x"])
+        for t in svg.find_all("text", recursive=True)
+        if t.get("text-anchor") == "middle"
+    ]
     rows = []
     for row in svg.find_all("g", class_="citation-map-row"):
         text = row.find("text")
         label = "".join(text.find_all(string=True, recursive=False)).strip()
-        cells = [r for r in row.find_all("rect") if r.get("fill") != "none" and r.get("x") != "0"]
-        everything = [r for r in row.find_all("rect") if r.get("x") != "0"]
-        rows.append((label, [everything.index(c) + 1 for c in cells]))
+        columns = []
+        for cell in row.find_all("rect", class_="citation-map-cell"):
+            middle = float(cell["x"]) + float(cell["width"]) / 2
+            columns.append(min(range(len(centres)), key=lambda n: abs(centres[n] - middle)) + 1)
+        rows.append((label, columns))
     return rows
 
 
