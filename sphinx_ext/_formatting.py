@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import pybtex.plugin
 from pybtex.richtext import BaseMultipartText, HRef, Tag, Text
@@ -38,8 +38,6 @@ if TYPE_CHECKING:
     from sphinx_ext._works import Work
 
 __all__ = ["format_entry", "format_names", "format_with_style", "plain_text"]
-
-T = TypeVar("T")
 
 # render_as() looks the backend up among entry points on every call.
 _PLAIN = pybtex.plugin.find_plugin("pybtex.backends", "text")()
@@ -356,15 +354,6 @@ def _latex(name: str, fields: Mapping[str, str]) -> Text | None:
     if not value or not value.strip():
         return None
     return rich_text(" ".join(value.split()))
-
-
-def _joined(items: Sequence[T], separator: str) -> list[T | str]:
-    out: list[T | str] = []
-    for index, item in enumerate(items):
-        if index:
-            out.append(separator)
-        out.append(item)
-    return out
 
 
 def plain_text(text: Text) -> str:
