@@ -201,3 +201,29 @@ def test_the_process_is_left_as_it_was(tmp_path: Path) -> None:
         list(sys.path),
     )
     assert after == before
+
+
+@pytest.mark.parametrize("root", ["citebook", "entry-types", "formats", "print"])
+def test_markdown_round_trip_on_other_books(root: str, tmp_path: Path) -> None:
+    """Books shaped like other people's: the Markdown export imports back to the same lists."""
+    from sphinx_ext.collect import collect
+    from sphinx_ext.workflow.export import markdown
+
+    cited, _ = collect(copy_root(root, tmp_path))
+    listing = parse_listing(markdown(cited))
+    imported = import_listing(listing)
+    assert imported.problems == []
+    assert imported.table == []
+    (tmp_path / "back.bib").write_text(imported_bibtex(imported), encoding="utf-8")
+    back = build_works(parse_file(tmp_path / "back.bib").entries)
+
+    def shown(work: object) -> tuple[str, str, str, str | None]:
+        w = work
+        return (w.label, w.year, w.title, w.url)  # type: ignore[attr-defined]
+
+    assert len(imported.works) == len(cited.works)
+    for chapter in cited.chapters:
+        expected = [shown(cited.works[key]) for key, _ in chapter.references]
+        got = [shown(back[key]) for key, _ in imported.lists[chapter.number]]
+        assert got == expected, chapter.title
+        assert [n for _, n in imported.lists[chapter.number]] == [n for _, n in chapter.references]

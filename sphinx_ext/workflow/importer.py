@@ -538,12 +538,15 @@ def _braces(text: str) -> str:
 
 
 def _latex(text: str) -> str:
-    r"""Plain *text* as a BibTeX text field (pybtex's writer leaves backslashes alone).
+    r"""Plain *text* as a BibTeX text field (pybtex's writer leaves these characters alone).
 
-    >>> _latex("C:\\new {GPU}")
-    'C:\\textbackslash{}new {GPU}'
+    >>> print(_latex("C:\\new } GPU"))
+    C:\textbackslash{}new  GPU
+    >>> print(_latex("{braces}"))
+    \{braces\}
     """
-    return _braces(text).replace("\\", "\\textbackslash{}")
+    escapes = {"\\": "\\textbackslash{}", "{": "\\{", "}": "\\}"}
+    return "".join(escapes.get(char, char) for char in _braces(text))
 
 
 def _persons(author: Author) -> list[Person]:

@@ -112,11 +112,17 @@ def parse_author(text: str) -> Author:
     ('Kwon & Li', 'Beyer et al.')
     >>> parse_author("LinkedIn/The Stack").is_organization, parse_author("Acme, Inc.").persons
     (True, ())
+    >>> parse_author("Acme & Sons").persons, parse_author("Lee, A., Kim, B., & Park, C.").label
+    ((), 'Lee et al.')
     """
     text = " ".join(text.split())
     body = _ET_AL.sub("", text)
     others = body != text
-    parts = [p.strip() for p in re.split(r",\s*&\s*|\s+&\s+|\s+and\s+|,", body)]
+    parts: list[str] = []
+    for group in re.split(r",?\s*&\s*|\s+and\s+", body):
+        if "," not in group:  # "Acme & Sons": each person is "Surname, Given"
+            return Author(text)
+        parts += [part.strip() for part in group.split(",")]
     if len(parts) < 2 or len(parts) % 2 or not all(parts):
         return Author(text)
     pairs = tuple(zip(parts[::2], parts[1::2], strict=True))
@@ -280,7 +286,10 @@ def _split_title(rest: str) -> tuple[str | None, bool, bool, str]:
     """(title, described, book, what follows); title None when its quote is unclosed."""
     for opening, closing in _QUOTES:
         if rest.startswith(opening):
-            end = rest.find(closing, 1)
+            # The closing quote ends a sentence ("Title." or "Why?"), so a title
+            # may quote a phrase of its own.
+            found = re.search(rf"(?<=[.?!]){closing}(?=\s|$)", rest[1:])
+            end = found.start() + 1 if found else rest.find(closing, 1)
             if end < 0:
                 return None, False, False, rest
             return rest[1:end].strip().rstrip(".").strip(), False, False, rest[end + 1 :]
