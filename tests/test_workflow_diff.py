@@ -139,3 +139,33 @@ def test_bad_input(
     (tmp_path / "other.json").write_text("[1, 2]", encoding="utf-8")
     assert main(["diff", str(tmp_path / "other.json"), str(old)]) == 2
     assert "not a citations.json" in capsys.readouterr().err
+
+
+def test_unnumbered_chapters_and_documents_outside_chapters() -> None:
+    from sphinx_ext.workflow.diff import diff, markdown
+
+    def item(key: str | None, text: str, status: str = "resolved") -> dict[str, object]:
+        return {"key": key, "locator": None, "status": status, "text": text}
+
+    chapters = [
+        {"number": None, "label": "", "title": "Preface", "docname": "preface"},
+        {"number": 1, "label": "I.1", "title": "Start", "docname": "part1/index"},
+    ]
+    works = [{"key": "k", "label": "Org, 2020", "title": "T", "chapters": []}]
+    old = {"chapters": chapters, "works": works, "citations": []}
+    new = {
+        "chapters": chapters,
+        "works": works,
+        "citations": [
+            {"docname": "about", "line": 2, "items": [item("k", "Org, 2020")]},
+            {"docname": "part1/details", "line": 4, "items": [item("k", "Org, 2020")]},
+            {"docname": "preface", "line": 9, "items": [item(None, "Nobody, 1999", "unknown")]},
+        ],
+    }
+    text = markdown(diff(old, new))
+    headings = [line for line in text.splitlines() if line.startswith("**") and "`" in line]
+    assert headings == [
+        "**Preface (`preface`)**",
+        "**Chapter I.1: Start (`part1/index`)**",  # part1/details belongs to part1/index
+        "**`about` (not in a chapter)**",
+    ]

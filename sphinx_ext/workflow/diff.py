@@ -58,12 +58,20 @@ class ChapterChange:
     title: str
     added: list[Item] = field(default_factory=list)
     removed: list[Item] = field(default_factory=list)
+    #: The chapter's label as the book shows it ("3", "II.1"; "" when unnumbered).
+    label: str = ""
+    #: Whether *docname* is a chapter (else a document outside the chapters).
+    in_chapter: bool = True
+    #: The chapter's place in the book (documents outside chapters come last).
+    position: int = 0
 
     @property
     def heading(self) -> str:
-        if self.number is None:
+        if not self.in_chapter:
             return f"`{self.docname}` (not in a chapter)"
-        return f"Chapter {self.number}: {self.title} (`{self.docname}`)"
+        if self.label:
+            return f"Chapter {self.label}: {self.title} (`{self.docname}`)"
+        return f"{self.title} (`{self.docname}`)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +144,13 @@ class _Side:
             if own.endswith("/index") and docname.startswith(own.removesuffix("index")):
                 return chapter
         return None
+
+    def position(self, docname: str) -> int:
+        """The chapter's place in the book, from 1 (0 when it is not a chapter)."""
+        for place, chapter in enumerate(self.chapters, start=1):
+            if chapter.get("docname") == docname:
+                return place
+        return 0
 
     def label(self, key: str | None) -> str:
         work = self.works.get(key or "")
@@ -236,10 +251,15 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any], *, min_chapters: int = 
         chapter_doc = str(chapter.get("docname")) if chapter else docname
         if chapter_doc not in by_chapter:
             number = chapter.get("number") if chapter else None
+            label = chapter.get("label") if chapter else None
+            side = after if chapter_doc in after.by_docname else before
             by_chapter[chapter_doc] = ChapterChange(
                 chapter_doc,
-                int(number) if number is not None else None,
+                int(number) if isinstance(number, int) else None,
                 str(chapter.get("title") or "") if chapter else "",
+                label=str(label if label is not None else number if number is not None else ""),
+                in_chapter=chapter is not None,
+                position=side.position(chapter_doc),
             )
         change = by_chapter[chapter_doc]
         change.added.extend(added)
@@ -247,8 +267,7 @@ def diff(old: Mapping[str, Any], new: Mapping[str, Any], *, min_chapters: int = 
         result.new_problems.extend(i for i in added if i.status in PROBLEMS)
         result.fixed_problems.extend(i for i in removed if i.status in PROBLEMS)
     result.chapters = sorted(
-        by_chapter.values(),
-        key=lambda c: (c.number is None, c.number or 0, c.docname),
+        by_chapter.values(), key=lambda c: (not c.in_chapter, c.position, c.docname)
     )
     cited_before, cited_after = before.cited(), after.cited()
     result.newly_cited = [_work(after, k) for k in sorted(cited_after - cited_before)]
