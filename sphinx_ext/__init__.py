@@ -51,6 +51,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinxcontrib.bibtex")
 
     config.register_config(app)
+    # Now: Sphinx reads every value (and refuses a float's -D text) before config-inited.
+    config.coerce_command_line(app.config)
     app.connect("config-inited", config.validate_config, priority=400)
     app.connect("config-inited", bibliography.check_bibfiles, priority=410)
 

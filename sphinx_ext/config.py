@@ -23,13 +23,19 @@ import pybtex.plugin
 
 from sphinx_ext._works import Category
 from sphinx_ext.verify import VerifySettings, config_fields
-from sphinx_ext.warnings_ import Subtype, warn
+from sphinx_ext.warnings_ import Subtype, shorten, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
-__all__ = ["PREFIX", "CitationsConfig", "register_config", "validate_config"]
+__all__ = [
+    "PREFIX",
+    "CitationsConfig",
+    "coerce_command_line",
+    "register_config",
+    "validate_config",
+]
 
 PREFIX = "citations_"
 
@@ -239,6 +245,56 @@ def register_config(app: Sphinx) -> None:
             types=frozenset({type(default)} | ({int} if type(default) is float else set())),
             description=spec.metadata["help"],
         )
+
+
+def _numeric_values() -> dict[str, type]:
+    """Every numeric value by name: ``int`` or ``float`` (which takes ints too)."""
+    found: dict[str, type] = {}
+    for name, kinds, _, _ in config_fields():
+        types = kinds if isinstance(kinds, tuple) else (kinds,)
+        if float in types:
+            found[name] = float
+        elif int in types and bool not in types:
+            found[name] = int
+    defaults = CitationsConfig()
+    for spec in dataclasses.fields(CitationsConfig):
+        default = getattr(defaults, spec.name)
+        if type(default) in {int, float}:
+            found[PREFIX + spec.name] = type(default)
+    return found
+
+
+def coerce_command_line(config: Config) -> None:
+    """Numbers given on the command line made numbers, when the extension is set up.
+
+    ``-D name=value`` reaches the configuration as text, and Sphinx turns text
+    into a number only where the default is an ``int``: ``-D
+    citations_verify_timeout=2`` would be refused. Each numeric value given so
+    is read here as its type (``2`` as ``2.0`` for a float); text that is no
+    number gives a ``citations.config`` warning, and the value of ``conf.py``
+    (or the default) is used.
+    """
+    # Sphinx keeps the -D values, as text, until a value is first read.
+    overrides = getattr(config, "_overrides", None)
+    if not isinstance(overrides, dict):
+        return
+    for name, kind in _numeric_values().items():
+        value = overrides.get(name)
+        if not isinstance(value, str):
+            continue
+        try:
+            number = kind(value.strip())
+        except ValueError:
+            warn(
+                "invalid value for %s on the command line: %r is not %s; ignored",
+                name,
+                shorten(value),
+                "a whole number" if kind is int else "a number",
+                subtype=Subtype.CONFIG,
+            )
+            del overrides[name]
+            continue
+        overrides[name] = number
 
 
 def validate_config(app: Sphinx, config: Config) -> None:

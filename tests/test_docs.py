@@ -36,3 +36,15 @@ def test_documented_defaults_are_the_real_ones() -> None:
 def test_every_warning_subtype_is_documented() -> None:
     subtypes = [*Subtype, *SOURCE_CHECK_SUBTYPES]
     assert table_names("warning-table") == [subtype.value for subtype in subtypes]
+
+
+def test_ci_runs_the_readmes_quick_start_as_written() -> None:
+    block = README.split("<!-- quick-start -->")[1].split("<!-- /quick-start -->")[0]
+    commands = [line for line in block.splitlines() if line and not line.startswith("```")]
+    assert len(commands) == 2
+    assert commands[0].startswith("python3 -m venv .venv && ")
+    assert commands[1] == ".venv/bin/python -m pytest"
+    ci = (Path(__file__).parents[1] / ".ci" / "run").read_text(encoding="utf-8")
+    lines = ci.splitlines()
+    # The CI's last two commands are the README's, in order.
+    assert lines[-2:] == commands

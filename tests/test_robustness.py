@@ -365,3 +365,32 @@ def test_a_binary_bib_is_a_located_warning_and_the_book_builds(tmp_path: Path) -
 def test_pages_parse_as_xml_in_epub(epub: SphinxTestApp) -> None:
     for page in epub.outdir.rglob("*.xhtml"):
         ET.parse(page)
+
+
+# -- -D on the command line -----------------------------------------------------------
+
+
+def test_every_numeric_value_can_be_given_with_D(tmp_path: Path) -> None:
+    """``sphinx-build -D name=value`` passes text, as ``confoverrides`` does here."""
+    from sphinx_ext.config import _numeric_values
+    from sphinx_ext.sourcecheck import settings_from_config
+
+    numeric = _numeric_values()
+    assert {"citations_verify_timeout", "citations_min_chapters"} <= set(numeric)
+    given = {name: "3" for name in numeric}
+    app = build_app(copy_root("robust", tmp_path), "dummy", freshenv=True, confoverrides=given)
+    assert messages(app) == []
+    for name, kind in numeric.items():
+        value = app.config[name]
+        assert type(value) is kind and value == 3, name
+    assert settings_from_config(app.config).timeout == 3.0
+
+
+def test_a_D_value_that_is_no_number_is_a_warning(tmp_path: Path) -> None:
+    given = {"citations_verify_timeout": "soon", "citations_min_chapters": "2.5"}
+    app = build_app(copy_root("robust", tmp_path), "dummy", freshenv=True, confoverrides=given)
+    found = messages(app)
+    assert len(found) == 2, found
+    assert all("[citations.config]" in m and "on the command line" in m for m in found)
+    assert app.config.citations_verify_timeout == 10.0
+    assert app.config.citations_min_chapters == 2
