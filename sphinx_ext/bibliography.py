@@ -20,7 +20,7 @@ import math
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 import pybtex.errors
 from pybtex.database import BibliographyData, BibliographyDataError
@@ -39,12 +39,15 @@ if TYPE_CHECKING:
     from sphinxcontrib.bibtex.domain import BibtexDomain
 
 __all__ = [
+    "Problem",
     "bib_paths",
     "bibdata",
     "check_bibfiles",
     "entry_locations",
     "load_bibliography",
+    "parse_bibliography",
     "read_bib_text",
+    "report",
 ]
 
 
@@ -106,13 +109,13 @@ def load_bibliography(app: Sphinx) -> None:
     paths = bib_paths(app.confdir, app.config)
     encoding = app.config.bibtex_encoding
     _loaded_in = os.getpid()
-    with pybtex.errors.capture() as errors:
-        loaded = domain.bibdata
-        if _outdated(loaded, paths, encoding):
-            loaded = _parse(paths, encoding)
-        domain.data["bibdata"] = _LoadedBibliography(*loaded)
-    for error in errors:
-        _report(error, paths)
+    problems: list[Problem] = []
+    loaded = domain.bibdata
+    if _outdated(loaded, paths, encoding):
+        loaded, problems = parse_bibliography(paths, encoding)
+    domain.data["bibdata"] = _LoadedBibliography(*loaded)
+    for problem in problems:
+        report(problem, paths)
 
 
 def _outdated(loaded: BibData, paths: list[Path], encoding: str) -> bool:
@@ -131,33 +134,97 @@ def _mtime(path: Path) -> float:
         return -math.inf
 
 
-def _parse(paths: list[Path], encoding: str) -> BibData:
-    """What sphinxcontrib-bibtex's parse gives, each file read by :func:`read_bib_text`.
+class Problem(NamedTuple):
+    """An error of pybtex (or raised by it), with the file and line its text starts at."""
 
-    A file that cannot be decoded still gives the entries it can; pybtex's
-    own errors are reported to the enclosing :func:`pybtex.errors.capture`.
+    error: Exception
+    path: Path | None
+    #: The line of the file where the text the error's own line counts from starts.
+    first_line: int = 1
+
+
+# Where entries start: an "@" first on its line.
+_AT_LINE_START = re.compile(r"^[ \t]*@", re.MULTILINE)
+
+
+def parse_bibliography(paths: list[Path], encoding: str) -> tuple[BibData, list[Problem]]:
+    """What sphinxcontrib-bibtex's parse gives, and every problem met, located.
+
+    Each file is read by :func:`read_bib_text` (a file that cannot be decoded
+    still gives the entries it can) and parsed whole. When pybtex finds
+    anything wrong in it, the file is parsed again one entry at a time (an
+    entry starts with an ``@`` first on its line), so that an unclosed brace
+    or a stray quote costs its own entry only, never the entries after it,
+    and each problem is reported at its entry. ``@string`` macros carry over
+    from file to file, as in BibTeX.
     """
-    parser = Parser(encoding)
+    data = BibliographyData()
     bibfiles: dict[Path, BibFile] = {}
-    keys: dict[str, None] = {}
+    problems: list[Problem] = []
+    macros: object = None
     for path in paths:
         text = read_bib_text(path, encoding, report=True)
+        found: BibliographyData | None = None
         if text is not None:
-            parser.filename = str(path)
-            try:
-                parser.parse_string(text)
-            except Exception as problem:  # noqa: BLE001 - pybtex on any input: never a traceback
-                warn(
-                    "cannot parse the rest of this bibliography file: %s; "
-                    "the entries before it are loaded",
-                    shorten(str(problem)),
-                    subtype=Subtype.BIBFILE,
-                    location=str(path),
-                )
-        keys, old_keys = dict.fromkeys(parser.data.entries.keys()), keys
-        new_keys = dict.fromkeys(key for key in keys if key not in old_keys)
-        bibfiles[path] = BibFile(mtime=_mtime(path), keys=new_keys)
-    return BibData(encoding=encoding, bibfiles=bibfiles, data=parser.data)
+            found, macros = _parse_file(path, text, encoding, macros, problems)
+        keys: dict[str, None] = {}
+        with pybtex.errors.capture() as captured:
+            for key, entry in found.entries.items() if found is not None else ():
+                if key not in data.entries:
+                    keys[key] = None
+                data.add_entry(key, entry)  # a key seen in an earlier file: reported
+            if found is not None:
+                data.add_to_preamble(*found.preamble_list)
+        problems.extend(Problem(error, path) for error in captured)
+        bibfiles[path] = BibFile(mtime=_mtime(path), keys=keys)
+    return BibData(encoding=encoding, bibfiles=bibfiles, data=data), problems
+
+
+def _parse_file(
+    path: Path, text: str, encoding: str, macros: object, problems: list[Problem]
+) -> tuple[BibliographyData, object]:
+    """The entries of one file, and the macros known after it."""
+    with pybtex.errors.capture() as captured:
+        parser = _parser(path, encoding, macros)
+        failure = _parse_text(parser, text)
+    if failure is None and not captured and len(parser.data.entries) >= _entries_in(text):
+        return parser.data, parser.macros
+    # Something is wrong: again, one entry at a time.
+    parser = _parser(path, encoding, macros)
+    starts = [0, *(m.start() for m in _AT_LINE_START.finditer(text) if m.start() > 0)]
+    line = 1
+    for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
+        chunk = text[start:end]
+        with pybtex.errors.capture() as captured:
+            failure = _parse_text(parser, chunk)
+        problems.extend(Problem(error, path, line) for error in captured)
+        if failure is not None:
+            problems.append(Problem(failure, path, line))
+        line += chunk.count("\n")
+    return parser.data, parser.macros
+
+
+_COMMAND = re.compile(r"^[ \t]*@[ \t]*(\w+)", re.MULTILINE)
+_NOT_ENTRIES = frozenset({"comment", "string", "preamble"})
+
+
+def _entries_in(text: str) -> int:
+    """How many entries start on a line of their own: a parse giving fewer lost some."""
+    return sum(1 for match in _COMMAND.finditer(text) if match[1].lower() not in _NOT_ENTRIES)
+
+
+def _parser(path: Path, encoding: str, macros: object) -> Parser:
+    parser = Parser(encoding) if macros is None else Parser(encoding, macros=macros)
+    parser.filename = str(path)
+    return parser
+
+
+def _parse_text(parser: Parser, text: str) -> Exception | None:
+    try:
+        parser.parse_string(text)
+    except Exception as failure:  # noqa: BLE001 - pybtex on any input: never a traceback
+        return failure
+    return None
 
 
 def read_bib_text(path: Path, encoding: str, *, report: bool = False) -> str | None:
@@ -194,11 +261,12 @@ def read_bib_text(path: Path, encoding: str, *, report: bool = False) -> str | N
     except UnicodeDecodeError as problem:
         offset = problem.start
         line = data.count(b"\n", 0, offset) + 1
-        if b"\x00" in data:
+        if _binary(data, codec):
             if report:
                 warn(
-                    "not a text file (byte 0x%02x at offset %d is not %s, and it holds NUL "
-                    "bytes); no entry of it is loaded. Check bibtex_bibfiles in conf.py",
+                    "not a text file (byte 0x%02x at offset %d is not %s, and NUL or "
+                    "undecodable bytes are common in it); no entry of it is loaded. "
+                    "Check bibtex_bibfiles in conf.py",
                     data[offset],
                     offset,
                     _codec_name(codec),
@@ -225,6 +293,13 @@ def read_bib_text(path: Path, encoding: str, *, report: bool = False) -> str | N
                 location=f"{path}:{line}",
             )
         return text
+
+
+def _binary(data: bytes, codec: str) -> bool:
+    """Whether *data* is no text at all: NUL or undecodable in 5% of its first 8 KiB."""
+    sample = data[:8192]
+    bad = sample.count(b"\x00") + sample.decode(codec, errors="replace").count("\ufffd")
+    return bad * 20 > len(sample)
 
 
 def _codec_name(codec: str) -> str:
@@ -262,16 +337,32 @@ def entries(env: BuildEnvironment) -> dict[str, Entry]:
     return dict(bibdata(env).data.entries)
 
 
-def _report(error: Exception, paths: list[Path]) -> None:
+def report(problem: Problem, paths: list[Path]) -> None:
+    """A problem of the parse as a ``citations.bibfile`` or ``duplicate-key`` warning, located."""
+    error, path, first_line = problem
+    filename = str(path) if path is not None else None
+    entry_line = first_line
     if isinstance(error, PybtexSyntaxError):
-        # get_filename() fails on the Path objects sphinxcontrib-bibtex passes in.
-        filename = str(getattr(error, "filename", None) or (paths[0] if paths else "?"))
         line = getattr(error, "lineno", None)
-        location = f"{filename}:{line}" if line else filename
+        location = f"{filename}:{first_line + line - 1}" if line else f"{filename}:{first_line}"
+        entry_line = _entry_start(error, first_line) or first_line
+        unclosed = _unclosed(getattr(getattr(error, "parser", None), "text", None))
+        if unclosed is not None and "end of file" in str(error):
+            char, offset = unclosed
+            warn(
+                "the %r here is never closed: the entry starting at line %d ends first. "
+                "Close it (or escape it as \\%s)",
+                char,
+                entry_line,
+                char,
+                subtype=Subtype.BIBFILE,
+                location=f"{filename}:{first_line + offset}",
+            )
+            return
         warn(
-            "%s; %s may be incomplete. Check its braces and commas",
-            _syntax_message(error),
-            _entry_start(error),
+            "%s; the entry starting at line %d may be incomplete. Check its braces and commas",
+            shorten(_syntax_message(error), 200),
+            entry_line,
             subtype=Subtype.BIBFILE,
             location=location,
         )
@@ -279,22 +370,57 @@ def _report(error: Exception, paths: list[Path]) -> None:
         key = str(error).rsplit(":", 1)[-1].strip()
         warn(
             "duplicate bibliography key %r: the later entry is ignored; rename one of them",
-            key,
+            shorten(key),
             subtype=Subtype.DUPLICATE_KEY,
-            location=_second_definition(key, paths),
+            location=_second_definition(key, paths) or filename,
         )
     else:
-        warn("bibliography error: %s", error, subtype=Subtype.BIBFILE, location=None)
+        warn(
+            "bibliography error in the entry starting here: %s",
+            shorten(str(error) or type(error).__name__, 200),
+            subtype=Subtype.BIBFILE,
+            location=f"{filename}:{first_line}" if filename else None,
+        )
 
 
-def _entry_start(error: PybtexSyntaxError) -> str:
-    """Which entry the error is in, from the parser's own context."""
+# A line that starts a field: "  year = ".
+_FIELD_START = re.compile(r"[ \t]*[\w-]+[ \t]*=")
+
+
+def _unclosed(text: object) -> tuple[str, int] | None:
+    """The brace (or quote) of a field left open in an entry's *text*, and its line offset.
+
+    A field opened and not closed when the next field starts (``year =`` at
+    the start of a line, inside a value), or at the end of the entry.
+    """
+    if not isinstance(text, str):
+        return None
+    opened: list[int] = []
+    quote: int | None = None
+    for position, char in enumerate(text):
+        if char == "\n" and (len(opened) > 1 or quote is not None):
+            if _FIELD_START.match(text, position + 1):
+                start = quote if quote is not None else opened[1]
+                return text[start], text.count("\n", 0, start)
+        elif char == "{":
+            opened.append(position)
+        elif char == "}" and opened:
+            opened.pop()
+        elif char == '"' and len(opened) == 1 and text[position - 1 : position] != "\\":
+            quote = None if quote is not None else position
+    found = quote if quote is not None else (opened[1] if len(opened) > 1 else None)
+    if found is None:
+        return None
+    return text[found], text.count("\n", 0, found)
+
+
+def _entry_start(error: PybtexSyntaxError, first_line: int) -> int | None:
+    """The line of the entry the error is in, from the parser's own context."""
     try:
         start = error.error_context_info[0]
-        line = error.parser.text.count("\n", 0, start) + 1
+        return int(error.parser.text.count("\n", 0, start)) + first_line
     except (AttributeError, IndexError, TypeError):
-        return "the entry before this line"
-    return f"the entry starting at line {line}"
+        return None
 
 
 def _syntax_message(error: PybtexSyntaxError) -> str:

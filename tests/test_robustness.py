@@ -377,7 +377,7 @@ def test_every_numeric_value_can_be_given_with_D(tmp_path: Path) -> None:
 
     numeric = _numeric_values()
     assert {"citations_verify_timeout", "citations_min_chapters"} <= set(numeric)
-    given = {name: "3" for name in numeric}
+    given = dict.fromkeys(numeric, "3")
     app = build_app(copy_root("robust", tmp_path), "dummy", freshenv=True, confoverrides=given)
     assert messages(app) == []
     for name, kind in numeric.items():
