@@ -394,3 +394,26 @@ def test_a_D_value_that_is_no_number_is_a_warning(tmp_path: Path) -> None:
     assert all("[citations.config]" in m and "on the command line" in m for m in found)
     assert app.config.citations_verify_timeout == 10.0
     assert app.config.citations_min_chapters == 2
+
+
+def test_citation_in_a_chapter_title_leaves_no_trace_in_works_cited_or_json(
+    tmp_path: Path,
+) -> None:
+    srcdir = copy_root("robust", tmp_path)
+    chapter = srcdir / "automatic.md"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(
+        text.replace("# Automatic Chapter\n", "# Automatic Chapter [Source: Acme, 2024]\n"),
+        encoding="utf-8",
+    )
+    app = build_app(srcdir, "html", freshenv=True)
+    assert messages(app) == []
+    works = read(app.outdir, "works.html")
+    assert re.search(r">Chapter 2: Automatic Chapter<", works), works
+    assert "Automatic Chapter <" not in works and "Automatic Chapter [" not in works
+    index = read(app.outdir, "index.html")
+    assert 'href="automatic.html">2. Automatic Chapter</a>' in index
+    data = json.loads((app.outdir / "citations.json").read_text(encoding="utf-8"))
+    assert [c["title"] for c in data["chapters"]] == ["Placed Chapter", "Automatic Chapter"]
+    page = read(app.outdir, "automatic.html")
+    assert 'id="automatic-chapter"' in page and "automatic-chapter-source" not in page
