@@ -24,6 +24,7 @@ from sphinx_ext.directives import (
     SourceNoteDirective,
     WorksCitedDirective,
 )
+from sphinx_ext.rendering import html_page
 from sphinx_ext.resolution import fill_citations
 from sphinx_ext.roles import SourceRole
 from sphinx_ext.sourcecheck import (
@@ -79,17 +80,20 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # Before sphinxcontrib-bibtex's own parse (500), so that ours reports errors.
     app.connect("builder-inited", bibliography.load_bibliography, priority=400)
     app.connect("builder-inited", domain.load_works, priority=600)
+    app.connect("builder-inited", html_page.copy_assets)
     # After Sphinx numbers sections (500): chapters are known by their numbers.
     app.connect("env-get-updated", domain.outdated_by_changes, priority=900)
     app.connect("write-started", domain.compute_book)
     app.connect("doctree-resolved", fill_citations)
     app.connect("doctree-resolved", rendering.entries.render_before_parallel_writing)
     app.connect("env-check-consistency", static_checks_in_build)
+    # Before the themes' own (500), which read the page's contents.
+    app.connect("html-page-context", html_page.add_to_page, priority=400)
     app.connect("build-finished", citations_json.write_citations_json)
 
     return {
         "version": __version__,
-        "env_version": 2,
+        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -32,6 +32,7 @@ __all__ = [
     "ALPHABETICAL",
     "FIRST_CITATION",
     "MALFORMED",
+    "Backref",
     "Book",
     "Chapter",
     "CitationRecord",
@@ -42,8 +43,10 @@ __all__ = [
     "StoredEntry",
     "StoredItem",
     "anchors_for",
+    "backlink_labels",
     "build_book",
     "chapter_labels",
+    "chapter_phrase",
     "citation_record",
     "item_records",
     "join_chapters",
@@ -81,11 +84,9 @@ class ItemRecord(NamedTuple):
 #: pass, where it walks a named tuple, one per cited work of the book, in
 #: every full collection of the build.
 StoredItem = tuple[str | None, str | None, str, str, str]
-#: A :class:`CitationRecord` as the domain keeps it: ``(line, items)``, or
-#: ``(line, items, role)`` for a sphinxcontrib-bibtex role.
-StoredCitation = (
-    tuple[int | None, tuple[StoredItem, ...]] | tuple[int | None, tuple[StoredItem, ...], str]
-)
+#: A :class:`CitationRecord` as the domain keeps it:
+#: ``(line, items, role, sections, paragraph)``.
+StoredCitation = tuple[int | None, tuple[StoredItem, ...], str, tuple[str, ...], int]
 
 
 def stored_items(items: Iterable[ItemRecord]) -> tuple[StoredItem, ...]:
@@ -129,18 +130,20 @@ class CitationRecord(NamedTuple):
     items: tuple[ItemRecord, ...]
     #: The sphinxcontrib-bibtex role that made it (``"cite:p"``), or ``""`` for ours.
     role: str = ""
+    #: The sections around it, innermost first, by their anchors in the
+    #: document's table of contents (``""`` for the document's first).
+    sections: tuple[str, ...] = ()
+    #: The number of its paragraph in the innermost section (0: in no paragraph).
+    paragraph: int = 0
 
     def stored(self) -> StoredCitation:
         """The record as kept (see :data:`StoredItem`)."""
-        if self.role:
-            return (self.line, stored_items(self.items), self.role)
-        return (self.line, stored_items(self.items))
+        return (self.line, stored_items(self.items), self.role, self.sections, self.paragraph)
 
 
 def citation_record(stored: StoredCitation) -> CitationRecord:
     """A kept citation as a :class:`CitationRecord` again."""
-    role = stored[2] if len(stored) > 2 else ""
-    return CitationRecord(stored[0], item_records(stored[1]), role)
+    return CitationRecord(stored[0], item_records(stored[1]), *stored[2:])
 
 
 class NoteRecord(NamedTuple):
@@ -233,20 +236,25 @@ def _roman(number: int) -> str:
     return "".join(out)
 
 
+#: A place citing a work: ``(docname, node_id, sections, paragraph)``, the
+#: last two as in :class:`CitationRecord`.
+Backref = tuple[str, str, tuple[str, ...], int]
+
+
 class ReferenceEntry(NamedTuple):
     """One numbered entry of a chapter's References."""
 
     number: int
     key: str
     note: str | None
-    #: The places in the chapter that cite it: ``(docname, node_id)``.
-    backrefs: tuple[tuple[str, str], ...]
+    #: The places in the chapter that cite it, in reading order.
+    backrefs: tuple[Backref, ...]
 
 
 #: A :class:`ReferenceEntry` as the :class:`Book` keeps it while every page is
 #: written: a plain tuple, out of the garbage collector's walks (see
 #: :data:`StoredItem`).
-StoredEntry = tuple[int, str, str | None, tuple[tuple[str, str], ...]]
+StoredEntry = tuple[int, str, str | None, tuple[Backref, ...]]
 
 
 @dataclass
@@ -306,13 +314,15 @@ def build_book(
     references: dict[str, list[StoredEntry]] = {}
     chapters_of_work: dict[str, list[int]] = defaultdict(list)
     for position, chapter in enumerate(chapters):
-        backrefs: dict[str, list[tuple[str, str]]] = {}
+        backrefs: dict[str, list[Backref]] = {}
         for docname in chapter.docnames:
             chapter_of.setdefault(docname, chapter.docname)
             for citation in citations.get(docname, ()):
                 for item in citation.items:
                     if item.key is not None and item.key in known:
-                        backrefs.setdefault(item.key, []).append((docname, item.node_id))
+                        backrefs.setdefault(item.key, []).append(
+                            (docname, item.node_id, citation.sections, citation.paragraph)
+                        )
         chapter_notes = _notes_of(chapter, notes)
         cited = list(backrefs.items())
         if order == ALPHABETICAL:
@@ -443,8 +453,18 @@ def join_chapters(chapters: Sequence[Chapter]) -> str:
     >>> join_chapters([one, Chapter("x", "Setup", (), label="Setup")])
     'Chapter 1 and “Setup”'
     """
+    return "".join(p if isinstance(p, str) else p.label for p in chapter_phrase(chapters))
+
+
+def chapter_phrase(chapters: Sequence[Chapter]) -> list[str | Chapter]:
+    """:func:`join_chapters` in parts: the words, and each chapter shown (to link it).
+
+    >>> one, two, three = (Chapter(str(n), f"T{n}", (), number=(n,), label=str(n)) for n in (1, 2, 3))
+    >>> [p if isinstance(p, str) else p.docname for p in chapter_phrase([one, two, three])]
+    ['Chapters ', '1', '–', '3']
+    """
     numbered = [chapter for chapter in chapters if chapter.number]
-    words: list[str] = []
+    words: list[list[str | Chapter]] = []
     if numbered:
         runs: list[list[Chapter]] = []
         for chapter in numbered:
@@ -452,16 +472,26 @@ def join_chapters(chapters: Sequence[Chapter]) -> str:
                 runs[-1].append(chapter)
             else:
                 runs.append([chapter])
-        labels: list[str] = []
+        labels: list[list[str | Chapter]] = []
         for run in runs:
             if len(run) >= 3:
-                labels.append(f"{run[0].label}\u2013{run[-1].label}")
+                labels.append([run[0], "\u2013", run[-1]])
             else:
-                labels.extend(chapter.label for chapter in run)
+                labels.extend([chapter] for chapter in run)
         plural = len(numbered) > 1
-        words.append(f"Chapter{'s' if plural else ''} {_and(labels)}")
-    words.extend(f"\u201c{chapter.label}\u201d" for chapter in chapters if not chapter.number)
-    return _and(words)
+        words.append([f"Chapter{'s' if plural else ''} ", *_and_parts(labels)])
+    words.extend(["\u201c", chapter, "\u201d"] for chapter in chapters if not chapter.number)
+    return _and_parts(words)
+
+
+def _and_parts(words: Sequence[list[str | Chapter]]) -> list[str | Chapter]:
+    out: list[str | Chapter] = []
+    for position, word in enumerate(words):
+        if position:
+            last = position == len(words) - 1
+            out.append((", and " if len(words) > 2 else " and ") if last else ", ")
+        out.extend(word)
+    return out
 
 
 def _follows(previous: Chapter, chapter: Chapter) -> bool:
@@ -481,3 +511,31 @@ def _and(words: Sequence[str]) -> str:
     if len(words) <= 2:
         return " and ".join(words)
     return ", ".join(words[:-1]) + ", and " + words[-1]
+
+
+def backlink_labels(places: Sequence[tuple[tuple[int, ...] | None, int]]) -> list[str]:
+    """What each back-link of an entry says: the citing section's number, with
+    the paragraph's (``¶``) where the entry has several in one section.
+
+    *places* are ``(section number or None, paragraph)`` in reading order.
+
+    >>> backlink_labels([((1, 2), 3), ((1, 5), 1)])
+    ['1.2', '1.5']
+    >>> backlink_labels([((1, 2), 3), ((1, 2), 7), ((4,), 2)])
+    ['1.2\xa0¶3', '1.2\xa0¶7', '4']
+    >>> backlink_labels([(None, 2), (None, 0)])
+    ['¶2', '2']
+    """
+    sections = [".".join(map(str, number)) if number else "" for number, _ in places]
+    seen: dict[str, int] = defaultdict(int)
+    for section in sections:
+        seen[section] += 1
+    labels = []
+    for position, (section, (_, paragraph)) in enumerate(zip(sections, places, strict=True)):
+        if section and (seen[section] == 1 or not paragraph):
+            labels.append(section)
+        elif paragraph:
+            labels.append(f"{section}\xa0¶{paragraph}" if section else f"¶{paragraph}")
+        else:
+            labels.append(str(position + 1))
+    return labels

@@ -210,6 +210,15 @@ class CitationsConfig:
             "{'report': 'Working Papers'}.",
         ),
     )
+    previews: bool = field(
+        default=True,
+        metadata=_meta(
+            _instance_of(bool),
+            "HTML: show a work's entry in a popup when one of its citations is hovered, "
+            "focused or tapped.",
+            rebuild="html",
+        ),
+    )
 
 
 def config_location(confdir: str | Path | None, name: str) -> str | None:

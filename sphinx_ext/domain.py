@@ -14,6 +14,7 @@ their label index once per build, on ``builder-inited``.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -87,7 +88,7 @@ class CitationsDomain(Domain):
 
     name = "citations"
     label = "Citations"
-    data_version = 2
+    data_version = 3
     initial_data: ClassVar[dict[str, Any]] = {
         "citations": {},  # docname -> list[StoredCitation]
         "notes": {},  # docname -> list[NoteRecord]
@@ -155,11 +156,18 @@ class CitationsDomain(Domain):
         notes: list[NoteRecord] = []
         placements: set[str] = set()
         known = self.works
-        for node in document.findall(_collected):
-            if isinstance(node, source_citation):
-                records.append((node.get("line"), _items_of(node)))
+        places = _Places()
+        for node in document.findall(_collected_or_place):
+            if isinstance(node, nodes.section | nodes.paragraph):
+                places.count(node)
+            elif isinstance(node, source_citation):
+                records.append((node.get("line"), _items_of(node), "", *places.of(node)))
             elif isinstance(node, nodes.Element) and node.get("refdomain") == "cite":
-                records.append(_cite_role_record(node, known).stored())
+                sections, paragraph = places.of(node)
+                record = _cite_role_record(node, known)._replace(
+                    sections=sections, paragraph=paragraph
+                )
+                records.append(record.stored())
             elif isinstance(node, source_note):
                 notes.append(
                     NoteRecord(node["key"], node["note"], node.get("line"), node.get("content", ()))
@@ -309,7 +317,7 @@ class CitationsDomain(Domain):
     def cites_with_roles(self) -> bool:
         """Whether the book cites with sphinxcontrib-bibtex's roles (a ``{cite}`` book)."""
         return any(
-            len(citation) > 2
+            citation[2]  # the role (see StoredCitation)
             for citations in self.stored_citations.values()
             for citation in citations
         )
@@ -456,6 +464,50 @@ def _collected(node: nodes.Node) -> bool:
         | bibtex_bibliography
         | citation_map,
     ) or (isinstance(node, nodes.Element) and node.get("refdomain") == "cite")
+
+
+def _collected_or_place(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.section | nodes.paragraph) or _collected(node)
+
+
+class _Places:
+    """Where a document's citations stand: their sections and paragraph numbers.
+
+    Fed the document's sections and paragraphs in reading order (:meth:`count`),
+    it tells a citation's (:meth:`of`): the anchors of the sections around it,
+    innermost first, as the document's table of contents names them (so that
+    their numbers can be looked up when written), and the number of its
+    paragraph in the innermost. Citations in one section share its tuple.
+    """
+
+    def __init__(self) -> None:
+        self._anchors: dict[int, tuple[str, ...]] = {}
+        self._paragraphs: dict[int, int] = {}
+        self._counts: dict[int, int] = defaultdict(int)
+
+    def count(self, node: nodes.Element) -> None:
+        section = _nearest(node.parent, nodes.section)
+        if isinstance(node, nodes.section):
+            # The document's first section is its page's own entry ("").
+            anchor = "#" + node["ids"][0] if self._anchors and node["ids"] else ""
+            outer = self._anchors.get(id(section), ()) if section is not None else ()
+            self._anchors[id(node)] = (anchor, *outer)
+        elif section is not None:
+            self._counts[id(section)] += 1
+            self._paragraphs[id(node)] = self._counts[id(section)]
+
+    def of(self, node: nodes.Element) -> tuple[tuple[str, ...], int]:
+        section = _nearest(node.parent, nodes.section)
+        paragraph = _nearest(node.parent, nodes.paragraph)
+        anchors = self._anchors.get(id(section), ()) if section is not None else ()
+        number = self._paragraphs.get(id(paragraph), 0) if paragraph is not None else 0
+        return anchors, number
+
+
+def _nearest(node: nodes.Node | None, kind: type[nodes.Element]) -> nodes.Element | None:
+    while node is not None and not isinstance(node, kind):
+        node = node.parent
+    return node
 
 
 def _items_of(citation: source_citation) -> tuple[StoredItem, ...]:

@@ -20,17 +20,21 @@ renders them its own way, once per work (:mod:`sphinx_ext.rendering.entries`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.errors import NoUri
 
 from sphinx_ext._book import (
+    Backref,
     Book,
+    Chapter,
     ItemRecord,
     ReferenceEntry,
+    backlink_labels,
+    chapter_phrase,
     item_records,
-    join_chapters,
     shown_text,
 )
 from sphinx_ext._citation_map import CitationMap, MapChapter, MapWork, map_text
@@ -60,10 +64,14 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
 
 __all__ = [
+    "WorksCitedContents",
+    "entries_listed_elsewhere",
     "expand_when_written",
     "fill_citations",
     "fill_list_when_written",
     "release_when_written",
+    "shows_previews",
+    "works_cited_contents",
     "writes_entries_as_markup",
 ]
 
@@ -109,7 +117,63 @@ def fill_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 )
                 node.parent.remove(node)
             else:
-                node.replace_self(renderer.works_cited(node["min_chapters"]))
+                anchor = _toc_anchor(doctree, node)
+                node.replace_self(renderer.works_cited(node["min_chapters"], anchor))
+
+
+def _toc_anchor(doctree: nodes.document, node: nodes.Element) -> str:
+    """The anchor of *node*'s section in its page's toc ("" for the page's first)."""
+    parent = node.parent
+    while parent is not None and not isinstance(parent, nodes.section):
+        parent = parent.parent
+    first = next(doctree.findall(nodes.section), None)
+    if parent is None or parent is first or not parent["ids"]:
+        return ""
+    return f"#{parent['ids'][0]}"
+
+
+def works_cited_contents(doctree: nodes.Node | None) -> WorksCitedContents | None:
+    """The contents of the Works Cited in *doctree*, a page about to be written (HTML)."""
+    listing = doctree.next_node(whole_book_listing) if doctree is not None else None
+    if listing is None or "contents" not in listing:
+        return None
+    return WorksCitedContents(*listing["contents"])
+
+
+def entries_listed_elsewhere(builder: Builder, page: str) -> nodes.Element | None:
+    """The entries of the works cited on *page* when they are listed on another page.
+
+    The citations of a chapter's sub-document link to the chapter's list, and
+    those outside chapters to the Works Cited: their previews show these
+    copies (``rendering.html_page``). One per work, as in a References list.
+    """
+    renderer = _renderer_for(builder, page)
+    target = renderer.list_page_of(page)
+    records = renderer.domain.stored_citations.get(page, ())
+    if target is None or target == page or not records:
+        return None
+    chapter = renderer.book.chapter_of.get(target)
+    noted = {}
+    if chapter is not None:
+        noted = {entry.key: entry for entry in renderer.book.references(chapter) if entry.note}
+    listing = nodes.enumerated_list("", classes=["source-previews"])
+    seen: set[str] = set()
+    for record in records:
+        for item in item_records(record[1]):
+            key = item.key
+            if key is None or key in seen or key not in renderer.book.anchors:
+                continue
+            seen.add(key)
+            entry = reference_entry("", ids=[renderer.book.anchors[key]])
+            note = renderer.note(chapter, noted[key]) if chapter and key in noted else None
+            entry += renderer.formatted(key, note)
+            listing += entry
+    return listing if seen else None
+
+
+def shows_previews(builder: Builder) -> bool:
+    """Whether *builder*'s pages may carry the citation previews (HTML pages, not EPUB)."""
+    return builder.name in _CITATIONS_EXPANDED_WHEN_WRITTEN
 
 
 def writes_entries_as_markup(builder: Builder) -> bool:
@@ -190,6 +254,8 @@ class _Renderer:
         works_cited_pages = [d for d in pages if "works-cited" in domain.placements.get(d, ())]
         self.works_cited_page = works_cited_pages[0] if works_cited_pages else None
         self._uris: dict[str, str | None] = {}
+        # HTML pages only (not EPUB): the popups of sphinx_ext/static.
+        self.previews = bool(self.config.citations_previews) and shows_previews(builder)
 
     # -- links -----------------------------------------------------------------
 
@@ -249,7 +315,9 @@ class _Renderer:
             item += nodes.Text(shown)
             return item
         link = nodes.reference("", shown, refuri=uri, internal=True, classes=["source-ref"])
-        link["reftitle"] = self.works[key].title
+        if not self.previews:
+            # With previews, the popup shows the whole entry instead.
+            link["reftitle"] = self.works[key].title
         item += link
         return item
 
@@ -347,19 +415,30 @@ class _Renderer:
         paragraph = self.formatted(entry.key, self.note(chapter, entry) if entry.note else None)
         if backlinks and entry.backrefs:
             links = source_backlinks("", classes=["source-backlinks"])
-            for number, (docname, node_id) in enumerate(entry.backrefs, start=1):
+            labels = self.backlink_labels(entry.backrefs)
+            for label, (docname, node_id, _, _) in zip(labels, entry.backrefs, strict=True):
                 uri = self.uri(docname, node_id)
                 if uri is not None:
                     if links.children:
-                        links += nodes.Text(" ")
+                        links += nodes.Text(", ")
                     links += nodes.reference(
-                        "", str(number), refuri=uri, internal=True, classes=["source-backlink"]
+                        "", label, refuri=uri, internal=True, classes=["source-backlink"]
                     )
             if links.children:
                 paragraph += nodes.Text(" ")
                 paragraph += links
         node += paragraph
         return node
+
+    def backlink_labels(self, backrefs: tuple[Backref, ...]) -> list[str]:
+        """The citing places' section numbers (and paragraphs, where needed)."""
+        numbers = self.builder.env.toc_secnumbers
+        places: list[tuple[tuple[int, ...] | None, int]] = []
+        for docname, _, sections, paragraph in backrefs:
+            in_doc = numbers.get(docname, {})
+            number = next((in_doc[a] for a in sections if in_doc.get(a)), None)
+            places.append((number, paragraph))
+        return backlink_labels(places)
 
     def note(self, chapter: str, entry: ReferenceEntry) -> list[nodes.Node]:
         """The notes on *entry*'s work in *chapter*'s documents, as parsed, joined by "; "."""
@@ -405,7 +484,7 @@ class _Renderer:
         group += head
         body = nodes.tbody()
         for key, chapters in rows:
-            body += _row(self.short_work(key), *self.chapter_links(chapters))
+            body += _row(self.short_work(key), *self.chapter_links(chapters, key))
         group += body
         return table
 
@@ -481,44 +560,107 @@ class _Renderer:
                 return nodes.reference("", "", text, refuri=uri, internal=True)
         return text
 
-    def chapter_links(self, docnames: tuple[str, ...]) -> list[nodes.Node]:
+    def chapter_links(self, docnames: tuple[str, ...], key: str) -> list[nodes.Node]:
+        """The chapters citing *key*, each a link to the work's entry in its list."""
         out: list[nodes.Node] = []
         for position, docname in enumerate(docnames):
             if position:
                 out.append(nodes.Text(", "))
-            label = self.book.by_docname[docname].label
-            uri = self.uri(docname)
-            if uri is None:
-                out.append(nodes.Text(label))
-            else:
-                out.append(nodes.reference("", label, refuri=uri, internal=True))
+            out.append(self.chapter_link(docname, self.book.by_docname[docname].label, key))
         return out
 
-    def works_cited(self, min_chapters: int) -> nodes.Element:
+    def chapter_link(self, docname: str, text: str, key: str | None = None) -> nodes.Node:
+        """*text* linking to the chapter, or to *key*'s entry in its References."""
+        chapter = self.book.by_docname[docname]
+        if key is not None and self.shows_list(docname):
+            uri = self.uri(chapter.references_docname, self.book.anchors[key])
+        else:
+            uri = self.uri(docname)
+        if uri is None:
+            return nodes.Text(text)
+        return nodes.reference("", text, refuri=uri, internal=True)
+
+    def chapter_phrase(self, chapters: list[Chapter], key: str | None = None) -> list[nodes.Node]:
+        """:func:`~sphinx_ext._book.join_chapters`, each chapter shown a link."""
+        return [
+            nodes.Text(part)
+            if isinstance(part, str)
+            else self.chapter_link(part.docname, part.label, key)
+            for part in chapter_phrase(chapters)
+        ]
+
+    def works_cited(self, min_chapters: int, anchor: str = "") -> nodes.Element:
+        """The whole Works Cited; *anchor* names the section it stands in (contents)."""
         container = whole_book_listing("", classes=["works-cited"])
         frequent = _section("works-cited-frequent", "Frequently Cited Works")
         frequent += nodes.paragraph("", f"Works referenced in {min_chapters} or more chapters.")
         frequent += self.frequency_table(min_chapters)
         if self.config.citations_works_cited_map:
             frequent += self.citation_map(min_chapters)
-        container += frequent
+        html = self.builder.name in _CITATIONS_EXPANDED_WHEN_WRITTEN
+        chapters = []
+        shortcuts = []
         for chapter in self.book.chapters:
-            anchor = self.book.chapter_anchors[chapter.docname]
-            section = _section(f"works-cited-{anchor}", chapter.heading)
+            anchor_of = self.book.chapter_anchors[chapter.docname]
+            # A link in HTML only: in LaTeX a linked heading is a link in the
+            # running head, the contents and the bookmarks too.
+            heading = [self.chapter_link(chapter.docname, chapter.heading)] if html else []
+            section = _section(f"works-cited-{anchor_of}", chapter.heading, *heading)
+            shortcuts.append((f"works-cited-{anchor_of}", chapter.label))
             shared = self.book.shared_with.get(chapter.docname)
             if shared:
                 line = nodes.paragraph("", "", classes=["works-cited-shared"])
                 sharers = [self.book.by_docname[docname] for docname in shared]
-                line += nodes.emphasis("", f"Shares sources with {join_chapters(sharers)}.")
+                line += nodes.emphasis(
+                    "",
+                    "Shares sources with ",
+                    *self.chapter_phrase(sharers),
+                    nodes.Text("."),
+                )
                 section += line
             section += self.references_list(
-                chapter.docname, self.docname, backlinks=False, id_prefix=f"{anchor}-"
+                chapter.docname, self.docname, backlinks=False, id_prefix=f"{anchor_of}-"
             )
-            container += section
-        container += self.by_category()
+            chapters.append(section)
+        categories = self.by_category()
+        if html:
+            entries = [_toc_entry(section) for section in (frequent, *chapters, categories)]
+            # For the theme's contents (rendering.html_page), maybe in another process.
+            container["contents"] = (anchor, entries, shortcuts)
+            container += WorksCitedContents(anchor, entries, shortcuts).in_page()
+        container += frequent
+        container.extend(chapters)
+        container += categories
         return container
 
+    def cited_in(self, key: str, docnames: tuple[str, ...]) -> nodes.paragraph:
+        """ "Cited in Chapters 1, 3 and 6.", each chapter a link to the work's entry there."""
+        line = nodes.paragraph("", "", classes=["works-cited-chapters"])
+        chapters = [self.book.by_docname[docname] for docname in docnames]
+        numbered = [chapter for chapter in chapters if chapter.number]
+        line += nodes.Text("Cited in ")
+        if numbered:
+            line += nodes.Text(f"Chapter{'s' if len(numbered) > 1 else ''} ")
+        words = [
+            [self.chapter_link(c.docname, c.label, key)]
+            if c.number
+            else [
+                nodes.Text("\u201c"),
+                self.chapter_link(c.docname, c.label, key),
+                nodes.Text("\u201d"),
+            ]
+            for c in chapters
+        ]
+        for position, word in enumerate(words):
+            if position:
+                last = position == len(words) - 1
+                line += nodes.Text((", and " if len(words) > 2 else " and ") if last else ", ")
+            line.extend(word)
+        line += nodes.Text(".")
+        return line
+
     def by_category(self) -> nodes.section:
+        chapters_of = dict(self.book.frequency)
         cited = [
             key
             for key, _ in sorted(
@@ -538,16 +680,99 @@ class _Renderer:
                     "", ids=[self.book.anchors[key]], classes=["source-reference"]
                 )
                 item += self.formatted(key)
+                item += self.cited_in(key, chapters_of[key])
                 listing += item
             group += listing
             section += group
         return section
 
 
-def _section(section_id: str, title: str) -> nodes.section:
+def _section(section_id: str, title: str, *shown: nodes.Node) -> nodes.section:
+    """A section; its heading shows *shown* (a link, say) or else *title*."""
     section = nodes.section("", ids=[section_id])
-    section += nodes.title("", title)
+    section += nodes.title(title, "", *shown) if shown else nodes.title("", title)
     return section
+
+
+_TocEntry = tuple[str, str, list[Any]]
+
+
+def _toc_entry(section: nodes.section) -> _TocEntry:
+    """A section's id, title, and its subsections' the same way."""
+    title = section.next_node(nodes.title)
+    children = [_toc_entry(child) for child in section.children if isinstance(child, nodes.section)]
+    return section["ids"][0], title.astext() if title else "", children
+
+
+def _toc_items(entries: list[_TocEntry]) -> list[nodes.list_item]:
+    """*entries* as Sphinx writes a page's contents (its TocTreeCollector)."""
+    items = []
+    for section_id, title, children in entries:
+        reference = nodes.reference(
+            "", title, internal=True, refuri="#" + section_id, anchorname="#" + section_id
+        )
+        item = nodes.list_item("", addnodes.compact_paragraph("", "", reference))
+        if children:
+            item += nodes.bullet_list("", *_toc_items(children))
+        items.append(item)
+    return items
+
+
+class WorksCitedContents:
+    """The Works Cited's own contents: its table, each chapter, each category.
+
+    Shown at the top of the listing (:meth:`in_page`, every theme) and in the
+    theme's "On this page" (:meth:`add_to_toc`), which Sphinx makes when the
+    page is read, before the chapters are known.
+    """
+
+    def __init__(
+        self, anchor: str, entries: list[_TocEntry], chapters: list[tuple[str, str]]
+    ) -> None:
+        #: The toc anchor of the section the listing stands in ("" for the page's).
+        self.anchor = anchor
+        #: Each section's id, title and subsections (see :func:`_toc_entry`).
+        self.entries = entries
+        #: Each chapter's section id and label (its number), for the short line.
+        self.chapters = chapters
+
+    def in_page(self) -> nodes.Element:
+        """The table; the chapters by label on one line; the categories on one line."""
+        box = nodes.container("", classes=["works-cited-contents"])
+        chapter_ids = {section_id for section_id, _ in self.chapters}
+        chapters_done = False
+        for section_id, title, children in self.entries:
+            if section_id in chapter_ids:
+                if not chapters_done:
+                    line = nodes.paragraph("", "Chapters: ")
+                    for position, (chapter_id, label) in enumerate(self.chapters):
+                        if position:
+                            line += nodes.Text(" · ")
+                        line += nodes.reference("", label, refid=chapter_id, internal=True)
+                    box += line
+                    chapters_done = True
+                continue
+            line = nodes.paragraph("", "")
+            line += nodes.reference("", title, refid=section_id, internal=True)
+            for position, (child_id, child_title, _) in enumerate(children):
+                line += nodes.Text(" · " if position else ": ")
+                line += nodes.reference("", child_title, refid=child_id, internal=True)
+            box += line
+        return box
+
+    def add_to_toc(self, toc: nodes.Node) -> bool:
+        """Add the sections under the listing's own in *toc* (a page's toc); whether it could."""
+        for reference in toc.findall(nodes.reference):
+            if reference.get("anchorname", "") == self.anchor:
+                item = reference.parent.parent
+                assert isinstance(item, nodes.Element)
+                sublist = next((c for c in item.children if isinstance(c, nodes.bullet_list)), None)
+                if sublist is None:
+                    sublist = nodes.bullet_list()
+                    item += sublist
+                sublist.extend(_toc_items(self.entries))
+                return True
+        return False
 
 
 def _row(*cells: nodes.Node) -> nodes.row:

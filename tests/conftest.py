@@ -13,7 +13,7 @@ from sphinx.testing.util import SphinxTestApp
 
 from tests._loopback import guard_loopback
 
-pytest_plugins = ["sphinx.testing.fixtures"]
+pytest_plugins = ["sphinx.testing.fixtures", "tests.browser"]
 collect_ignore = ["roots"]
 
 ROOTS = Path(__file__).parent / "roots"

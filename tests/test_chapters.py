@@ -99,7 +99,9 @@ def test_frequency_table(built: SphinxTestApp) -> None:
         ["Omega (2019). “The Omega Book.”", "2"],
         ["Zeta (2024). “Zeta Docs.”", "2"],
     ]
-    assert '<a class="reference internal" href="ch2/index.html">2</a>' in html
+    # A chapter number links to the work's entry in that chapter's References
+    # (chapter 2 places them in ch2/sources).
+    assert '<a class="reference internal" href="ch2/sources.html#ref-beta2021">2</a>' in html
 
 
 def test_works_cited(built: SphinxTestApp) -> None:

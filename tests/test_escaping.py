@@ -16,6 +16,9 @@ def test_bib_fields_are_escaped_everywhere(build_root: BuildRoot) -> None:
         assert "<b>bold</b>" not in html
         assert "&lt;b&gt;bold&lt;/b&gt;" in html
     chapter = read(app.outdir, "chapter.html")
-    # The title attribute and the URL are escaped too, and LaTeX escapes decoded.
-    assert 'title="Ampersand &amp; &lt;b&gt;bold&lt;/b&gt; &quot;quotes&quot; 100% $5 #1 under_score"' in chapter
+    # The URL is escaped too, and LaTeX escapes decoded; a citation has no
+    # title attribute (its preview shows the entry).
+    assert "Ampersand &amp; &lt;b&gt;bold&lt;/b&gt; &quot;quotes&quot;" in chapter
+    assert 'class="source-ref reference internal" href="#ref-' in chapter
+    assert 'title="Ampersand' not in chapter
     assert 'href="https://example.com/a?b=1&amp;c=&lt;2&gt;&quot;x&quot;"' in chapter

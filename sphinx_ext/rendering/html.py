@@ -79,7 +79,7 @@ def _depart_entry(self: HTML5Translator, node: nodes.list_item) -> None:
 def _visit_backlinks(self: HTML5Translator, node: nodes.Element) -> None:
     # U+21A9 with the text-style selector, so no emoji font takes it over.
     self.body.append(self.starttag(node, "span", "", title="Back to the citing text"))
-    self.body.append("\u21a9\ufe0e ")
+    self.body.append("\u21a9\ufe0e\u00a0")
 
 
 def _visit_title(self: HTML5Translator, node: nodes.title) -> None:

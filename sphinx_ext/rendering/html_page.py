@@ -1,0 +1,107 @@
+"""HTML pages that cite: the extension's script and styles, and the Works Cited's contents.
+
+Only pages that cite or list works get ``sphinx-source-citations.css`` (the
+landing highlight, back-link sizes, the previews' look), and only pages that
+cite get ``sphinx-source-citations.js`` (the previews). Both are copied from
+``sphinx_ext/static`` into the output's ``_static`` folder. EPUB pages get
+neither (:func:`~sphinx_ext.resolution.shows_previews`).
+
+The Works Cited's sections are made when the page is written, after Sphinx
+made the page's contents; :func:`add_to_page` adds them to the contents the
+theme shows ("On this page").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils.utils import new_document
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.environment.adapters.toctree import document_toc
+from sphinx.util.fileutil import copy_asset_file
+
+from sphinx_ext.domain import FREQUENCY, WORKS_CITED, get_domain
+from sphinx_ext.resolution import (
+    entries_listed_elsewhere,
+    shows_previews,
+    works_cited_contents,
+)
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.application import Sphinx
+
+__all__ = ["SCRIPT", "STYLES", "add_to_page", "copy_assets"]
+
+_STATIC = Path(__file__).resolve().parent.parent / "static"
+#: The names of the files in the output's ``_static`` folder.
+STYLES = "sphinx-source-citations.css"
+SCRIPT = "sphinx-source-citations.js"
+_SOURCES = {STYLES: "citations.css", SCRIPT: "citations.js"}
+
+
+def add_to_page(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    """``html-page-context`` (before the themes' own, which read the contents)."""
+    builder = app.builder
+    if not shows_previews(builder):
+        return
+    domain = get_domain(builder.env)
+    placements = domain.placements.get(pagename, ())
+    cites = pagename in domain.stored_citations
+    if cites or _lists_works(app, pagename):
+        app.add_css_file(STYLES)
+    if cites and app.config.citations_previews:
+        app.add_js_file(SCRIPT, defer="defer")
+        if isinstance(builder, StandaloneHTMLBuilder) and "body" in context:
+            context["body"] += _previews_elsewhere(builder, pagename)
+    contents = works_cited_contents(doctree) if WORKS_CITED in placements else None
+    if contents is not None and isinstance(builder, StandaloneHTMLBuilder):
+        toc = document_toc(builder.env, pagename, builder.tags)
+        if contents.add_to_toc(toc):
+            context["toc"] = builder.render_partial(toc)["fragment"]
+            context["display_toc"] = True
+
+
+def _previews_elsewhere(builder: StandaloneHTMLBuilder, pagename: str) -> str:
+    """A ``<template>`` of the entries the page's citations link to on other pages."""
+    listing = entries_listed_elsewhere(builder, pagename)
+    if listing is None:
+        return ""
+    document = new_document(pagename, builder.docsettings)
+    document += listing  # some visitors look at the parent
+    translator = builder.create_translator(document, builder)
+    listing.walkabout(translator)
+    body: list[str] = getattr(translator, "body", [])
+    return '<template id="source-previews">' + "".join(body) + "</template>\n"
+
+
+def _lists_works(app: Sphinx, pagename: str) -> bool:
+    domain = get_domain(app.builder.env)
+    if {WORKS_CITED, FREQUENCY} & set(domain.placements.get(pagename, ())):
+        return True
+    book = domain.book
+    chapter = book.chapter_of.get(pagename)
+    if chapter is None:
+        return False
+    return book.by_docname[chapter].references_docname == pagename and book.cites_anything(chapter)
+
+
+def copy_assets(app: Sphinx) -> None:
+    """``builder-inited``: the script and styles into the output's ``_static``.
+
+    Before any page is written, so that pages name them with their checksums
+    (as Sphinx does for the files it finds there), the same in every build.
+    """
+    if not shows_previews(app.builder):
+        return
+    static = Path(app.builder.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    for name, source in _SOURCES.items():
+        copy_asset_file(_STATIC / source, static / name, force=True)
