@@ -29,6 +29,7 @@ from sphinx_ext import bibliography
 from sphinx_ext._book import (
     MALFORMED,
     Book,
+    Chapter,
     CitationRecord,
     ItemRecord,
     NoteRecord,
@@ -107,6 +108,9 @@ class CitationsDomain(Domain):
         self._style: BaseStyle | None = None
         #: key → the label its entry shows in that style (``KL93a``).
         self.style_labels: dict[str, str] = {}
+        #: chapter docname → key → the label of a ``{bibliography}`` in that chapter.
+        self.chapter_labels: dict[str, dict[str, str]] = {}
+        self.book_chapters: list[Chapter] = []
         #: Works whose year letter among the cited works is not the bibliography's.
         self._relettered: set[str] = set()
         #: ``(builder name, key)`` → the entry as that builder writes it.
@@ -237,7 +241,8 @@ class CitationsDomain(Domain):
             if self._style is None:
                 found = format_entry(work, entry)
             else:
-                found = format_with_style(self._style, self.style_labels.get(key, ""), work, entry)
+                # The label is the list's to add (label_in): it may differ by chapter.
+                found = format_with_style(self._style, "", work, entry)
             self._formatted[key] = found
         return found
 
@@ -304,6 +309,7 @@ class CitationsDomain(Domain):
         book = build_book(found.chapters, self.citation_records(), self.notes, labels, order)
         style = _style_name(config, role_book)
         self._style = _pybtex_style(style) if style else None
+        self.book_chapters = book.chapters
         self.style_labels = (
             self._cite_labels(self._style, [key for key, _ in book.frequency])
             if self._style is not None
@@ -332,10 +338,24 @@ class CitationsDomain(Domain):
         """
         bibtex = cast("BibtexDomain", self.env.get_domain("cite"))
         labels: dict[str, str] = {}
+        in_document: dict[str, dict[str, str]] = {}
         for citation in bibtex.citations:
             bibliography = bibtex.bibliographies.get(citation.bibliography_key)
             if bibliography is not None and bibliography.list_ == "citation":
-                labels[citation.key] = citation.formatted_entry.label
+                label = citation.formatted_entry.label
+                labels[citation.key] = label
+                docname = citation.bibliography_key.docname
+                in_document.setdefault(docname, {}).setdefault(citation.key, label)
+        # A chapter with a bibliography of its own (sphinxcontrib-bibtex's
+        # per-chapter recipe): its citations resolve there, with its labels.
+        self.chapter_labels = {}
+        for chapter in self.book_chapters:
+            own: dict[str, str] = {}
+            for docname in chapter.docnames:
+                for key, label in in_document.get(docname, {}).items():
+                    own.setdefault(key, label)
+            if own:
+                self.chapter_labels[chapter.docname] = own
         unlisted = [self._entries[key] for key in keys if key not in labels]
         if unlisted:
             try:
@@ -347,6 +367,14 @@ class CitationsDomain(Domain):
             except (FieldIsMissing, AttributeError, KeyError, TypeError):
                 pass  # entries without a label keep the seed's look
         return {key: labels[key] for key in keys if key in labels}
+
+    def label_in(self, chapter: str | None, key: str) -> str:
+        """The label *key*'s entry shows in *chapter*'s list (or the Works Cited's): "" in the seed's look."""
+        if chapter is not None:
+            own = self.chapter_labels.get(chapter, {}).get(key)
+            if own is not None:
+                return own
+        return self.style_labels.get(key, "")
 
     def shown_state(self) -> dict[str, str]:
         """key → how its entry reads (label, letter, style), for every work a chapter cites.

@@ -412,7 +412,9 @@ class _Renderer:
         node = reference_entry(
             "", ids=[id_prefix + self.book.anchors[entry.key]], classes=["source-reference"]
         )
-        paragraph = self.formatted(entry.key, self.note(chapter, entry) if entry.note else None)
+        paragraph = self.formatted(
+            entry.key, self.note(chapter, entry) if entry.note else None, chapter=chapter
+        )
         if backlinks and entry.backrefs:
             links = source_backlinks("", classes=["source-backlinks"])
             labels = self.backlink_labels(entry.backrefs)
@@ -452,11 +454,17 @@ class _Renderer:
                     out.extend(content or [nodes.Text(note.text)])
         return out or [nodes.Text(entry.note or "")]
 
-    def formatted(self, key: str, note: list[nodes.Node] | None = None) -> nodes.paragraph:
+    def formatted(
+        self, key: str, note: list[nodes.Node] | None = None, *, chapter: str | None = None
+    ) -> nodes.paragraph:
         if writes_entries_as_markup(self.builder):
             text: list[nodes.Node] = [formatted_entry("", self.domain.entry_text(key), key=key)]
         else:
             text = self.domain.entry_nodes(key)
+        label = self.domain.label_in(chapter, key)
+        if label:
+            # The book's bibliography label, as sphinxcontrib-bibtex shows it.
+            text.insert(0, nodes.Text(f"[{label}] "))
         paragraph = nodes.paragraph("", "", *text)
         if note:
             paragraph += nodes.Text(" [")

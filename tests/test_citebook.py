@@ -24,6 +24,8 @@ def _bibliography(page: str) -> dict[str, str]:
     found = {}
     for body in re.findall(r'<div class="citation"[^>]*>(.*?)</div>', page, re.DOTALL):
         text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", body)).split())
+        # Same-page back-references, "[3] (1,2) Thomas …", are sphinxcontrib-bibtex's own.
+        text = re.sub(r"^(\[[^\]]+\]) \([\d,]+\) ", r"\1 ", text)
         label = text[1:].split("]", 1)[0]
         found[label] = text.replace("] ", "] ", 1) if "] " in text else text.replace("]", "] ", 1)
     return found
@@ -190,3 +192,36 @@ def test_an_unknown_entry_style_is_a_config_warning(build_root: BuildRoot) -> No
     # The default ('auto') is used: the book's own style.
     learning = read(app.outdir, "lectures/learning.html")
     assert _entry(learning, "Jordan1991").startswith("[Jor91] J. S. Jordan.")
+
+
+def test_per_chapter_bibliographies_give_each_list_its_chapters_labels(tmp_path: Path) -> None:
+    """sphinxcontrib-bibtex's per-chapter recipe with numbers: each chapter's labels are its own."""
+    srcdir = copy_root("citebook", tmp_path)
+    for name in ("intro", "learning", "growth"):
+        page = srcdir / "lectures" / f"{name}.md"
+        page.write_text(
+            page.read_text() + "\n```{bibliography}\n:filter: docname in docnames\n```\n"
+        )
+    (srcdir / "zreferences.md").write_text("# References\n\nPer chapter.\n")
+    app = build_app(
+        srcdir,
+        freshenv=True,
+        confoverrides={
+            "bibtex_default_style": "plain",
+            "suppress_warnings": ["bibtex.duplicate_citation", "bibtex.duplicate_label"],
+        },
+    )
+    assert "WARNING" not in app.warning.getvalue().replace("bibtex.duplicate", "")
+    for name in ("intro", "learning", "growth"):
+        page = read(app.outdir, f"lectures/{name}.html")
+        theirs = _bibliography(page)
+        ours = [e["text"].split(" \u21a9", 1)[0] for e in reference_entries(page)]
+        assert ours, name
+        for text in ours:
+            label = text[1:].split("]", 1)[0]
+            assert label.isdigit(), text
+            assert theirs[label] == text, (name, text)
+    # Numbers restart in each chapter, as its bibliography's do.
+    learning = [e["text"] for e in reference_entries(read(app.outdir, "lectures/learning.html"))]
+    labels = {text[1:].split("]", 1)[0] for text in learning}
+    assert labels == {str(n) for n in range(1, len(learning) + 1)}
