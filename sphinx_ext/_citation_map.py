@@ -34,11 +34,14 @@ EMPTY = None
 
 
 class MapChapter(NamedTuple):
-    """A column: the chapter's short label (its number), its title and link."""
+    """A column: the chapter's label (its number), heading, link and short name."""
 
     label: str
+    #: Its heading, the column's tooltip (``Chapter 3: Title``).
     title: str
     href: str | None
+    #: How a cell's tooltip names it (``Chapter 3``); the label when empty.
+    name: str = ""
 
 
 class MapWork(NamedTuple):
@@ -127,17 +130,19 @@ def map_svg(citation_map: CitationMap, title: str) -> str:
         )
         out.append(_linked(work.href, text))
         inset = (_PITCH - _MARK) // 2
+        out.append('<g class="citation-map-cells">')
         for column, cell in enumerate(work.cells):
             if cell is EMPTY:
                 continue
             x = label_width + _PITCH * column + inset
+            chapter = chapters[column]
             mark = (
-                f'<rect class="citation-map-cell" x="{x}" y="{top + inset}" '
-                f'width="{_MARK}" height="{_MARK}" rx="2">'
-                f"<title>{escape(chapters[column].title)}: {escape(work.label)}</title></rect>"
+                f'<rect x="{x}" y="{top + inset}" width="{_MARK}" height="{_MARK}" rx="2">'
+                f"<title>{escape(chapter.name or chapter.label)}: {escape(work.label)}</title>"
+                "</rect>"
             )
             out.append(_linked(cell, mark))
-        out.append("</g>")
+        out.append("</g></g>")
     # One path for the grid: its size grows with rows plus columns, not with cells.
     lines = [f"M{left} {head + _PITCH * r}H{right}" for r in range(len(works) + 1)]
     lines += [f"M{left + _PITCH * c} {head}V{bottom}" for c in range(len(chapters) + 1)]

@@ -507,7 +507,12 @@ class _Renderer:
             )
         chapters = self.book.chapters
         columns = tuple(
-            MapChapter(chapter.label, chapter.heading, self.uri(chapter.docname))
+            MapChapter(
+                chapter.label,
+                chapter.heading,
+                self.uri(chapter.docname),
+                f"Chapter {chapter.label}" if chapter.number else chapter.title,
+            )
             for chapter in chapters
         )
         lists = {

@@ -54,8 +54,10 @@ def test_svg_is_well_formed_and_draws_every_cell() -> None:
     rows = root.findall(f"{SVG}g")
     assert len(rows) == 2
     first = rows[0]
-    filled = [r for r in first.iter(f"{SVG}rect") if r.get("class") == "citation-map-cell"]
+    [cells] = [g for g in first.iter(f"{SVG}g") if g.get("class") == "citation-map-cells"]
+    filled = list(cells.iter(f"{SVG}rect"))
     assert len(filled) == 2
+    assert [t.text for t in cells.iter(f"{SVG}title")] == ["1: A & B, 2020", "3: A & B, 2020"]
     links = [a.get("href") for a in first.iter(f"{SVG}a")]
     # The label, then the one filled cell with a link ("" is filled, unlinked).
     assert links == ["works.html#ref-a", "ch1.html#ref-a"]
@@ -145,7 +147,7 @@ def map_rows(soup: BeautifulSoup) -> list[tuple[str, list[int]]]:
         text = row.find("text")
         label = "".join(text.find_all(string=True, recursive=False)).strip()
         columns = []
-        for cell in row.find_all("rect", class_="citation-map-cell"):
+        for cell in row.find("g", class_="citation-map-cells").find_all("rect"):
             middle = float(cell["x"]) + float(cell["width"]) / 2
             columns.append(min(range(len(centres)), key=lambda n: abs(centres[n] - middle)) + 1)
         rows.append((label, columns))
