@@ -13,7 +13,7 @@ first request. It times, on the same URLs:
 then reruns ``sourcecheck`` with a warm cache and counts the requests it makes. Each
 tool is also scored for false failures: a URL reported broken that answers in the end.
 
-    python benchmarks/verify.py            # N=400, 20 ms
+    python benchmarks/verify.py            # N=400, 20 ms, medians of 3 interleaved runs
     python benchmarks/verify.py -n 100 --latency 0.05 --no-mystmd
 """
 
@@ -24,6 +24,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -230,6 +231,9 @@ def main() -> int:
         metavar="NAME=VALUE",
         help="a conf.py line for the project, e.g. citations_verify_host_interval=0.01",
     )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each timed build; the median counts (3)"
+    )
     parser.add_argument("--no-mystmd", action="store_true", help="do not run mystmd")
     parser.add_argument("--no-linkcheck", action="store_true", help="do not run Sphinx linkcheck")
     args = parser.parse_args()
@@ -246,36 +250,55 @@ def main() -> int:
         )
         rows: list[tuple[str, float, int | None, int | None, int]] = []
 
-        # What any builder pays before checking: reading the project (and the bibliography).
-        baseline = sphinx_build("dummy", src, work / "out-dummy")
-        rows.append(("sphinx-build -b dummy (baseline)", baseline, None, None, requests(servers)))
-
-        reset(servers)
-        status_only = sphinx_build(
-            "sourcecheck", src, work / "out-status", "-D", "citations_verify_content=0"
-        )
-        bad, false = sourcecheck_failures(work / "out-status", plan)
-        rows.append(("sourcecheck, status only (cold)", status_only, bad, false, requests(servers)))
-
-        reset(servers)
-        cold = sphinx_build("sourcecheck", src, work / "out-sourcecheck")
-        cold_requests = requests(servers)
-        bad, false = sourcecheck_failures(work / "out-sourcecheck", plan)
-        rows.append(("sourcecheck, content (cold)", cold, bad, false, cold_requests))
-
-        reset(servers)
-        warm = sphinx_build("sourcecheck", src, work / "out-sourcecheck")
-        warm_requests = requests(servers)
+        # Every timed build runs --repeat times, interleaved, and the median counts: on a
+        # shared machine single builds vary by a factor of two.
+        times: dict[str, list[float]] = {}
+        counts: dict[str, tuple[int | None, int | None, int]] = {}
         broken_paths = {urlsplit(url).path for url in plan.broken}
-        warm_cached = sum(1 for srv in servers for h in srv.hits if h.path not in broken_paths)
-        rows.append(("sourcecheck, content (warm)", warm, None, None, warm_requests))
-
-        linkcheck = None
-        if not args.no_linkcheck:
+        warm_cached = 0
+        for r in range(args.repeat):
+            # What any builder pays before checking: reading the project (and the bibliography).
             reset(servers)
-            linkcheck = sphinx_build("linkcheck", src, work / "out-linkcheck")
-            bad, false = linkcheck_failures(work / "out-linkcheck", plan)
-            rows.append(("Sphinx linkcheck (defaults)", linkcheck, bad, false, requests(servers)))
+            times.setdefault("dummy", []).append(sphinx_build("dummy", src, work / f"dummy-{r}"))
+            counts["dummy"] = (None, None, requests(servers))
+
+            reset(servers)
+            out = work / f"status-{r}"
+            times.setdefault("status", []).append(
+                sphinx_build("sourcecheck", src, out, "-D", "citations_verify_content=0")
+            )
+            counts["status"] = (*sourcecheck_failures(out, plan), requests(servers))
+
+            reset(servers)
+            out = work / f"content-{r}"
+            times.setdefault("content", []).append(sphinx_build("sourcecheck", src, out))
+            counts["content"] = (*sourcecheck_failures(out, plan), requests(servers))
+
+            reset(servers)
+            times.setdefault("warm", []).append(sphinx_build("sourcecheck", src, out))
+            counts["warm"] = (None, None, requests(servers))
+            warm_cached = sum(1 for srv in servers for h in srv.hits if h.path not in broken_paths)
+
+            if not args.no_linkcheck:
+                reset(servers)
+                out = work / f"linkcheck-{r}"
+                times.setdefault("linkcheck", []).append(sphinx_build("linkcheck", src, out))
+                counts["linkcheck"] = (*linkcheck_failures(out, plan), requests(servers))
+
+        names = {
+            "dummy": "sphinx-build -b dummy (baseline)",
+            "status": "sourcecheck, status only (cold)",
+            "content": "sourcecheck, content (cold)",
+            "warm": "sourcecheck, content (warm)",
+            "linkcheck": "Sphinx linkcheck (defaults)",
+        }
+        median = {name: statistics.median(values) for name, values in times.items()}
+        rows: list[tuple[str, float, int | None, int | None, int]] = [
+            (names[name], median[name], *counts[name]) for name in names if name in median
+        ]
+        baseline, status_only, cold = median["dummy"], median["status"], median["content"]
+        warm_requests = counts["warm"][2]
+        linkcheck = median.get("linkcheck")
 
         mystmd = None
         if not args.no_mystmd:

@@ -499,3 +499,36 @@ def test_patch_sets_only_the_fields_and_keeps_every_other_byte(tmp_path: Path) -
 
 def test_no_fix_no_patch() -> None:
     assert bib_patch({"refs.bib": BIB}, {"zzz": [("year", "1")]}) == ""
+
+
+# Claims against real pages -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "present", "absent"),
+    [
+        ("Replies start within 300ms.", "answers within 300 milliseconds", "within 350 milliseconds"),
+        ("A 300-millisecond budget.", "a budget of 300 ms", "a budget of 30 ms"),
+        ("It is 2.5x faster.", "2.5× faster", "2.6× faster"),
+        ("It gives 24x the throughput.", "24 times the throughput", "42 times the throughput"),
+        ("It costs $0.006/min.", "$0.006 per minute", "$0.06 per minute"),
+        ("It stores 1,000 GB.", "1000 GB of storage", "100 GB of storage"),
+        ("Errors fell 73%.", "errors fell 73 percent", "errors fell 37 percent"),
+        ("Disks hold 1.2 TB.", "each disk holds 1.20 TB", "each disk holds 12 TB"),
+    ],
+)
+def test_each_spelling_is_confirmed_where_the_page_says_it_and_only_there(
+    server: LoopbackServer, sentence: str, present: str, absent: str
+) -> None:
+    from sphinx_ext.verify._claims import Sentence
+
+    server.routes["/yes"] = Reply(200, HTML, page("<title>Yes</title>", f"<article><p>{present}.</p></article>"))
+    server.routes["/no"] = Reply(200, HTML, page("<title>No</title>", f"<article><p>{absent}.</p></article>"))
+    sources = [web("yes", server.url("/yes"), "Yes", date="2025-01-01"),
+               web("no", server.url("/no"), "No", date="2025-01-01")]
+    sentences = [Sentence("ch1", 3, sentence, ("yes",)), Sentence("ch1", 4, sentence, ("no",))]
+    report = verify(sources, FAST, sentences=sentences)
+    assert [c.status for c in report.claims] == ["confirmed", "unconfirmed"]
+    assert report.claims[0].figures[0].url == server.url("/yes")
+    [finding] = [f for f in report.findings if f.check is Check.CLAIM_UNCONFIRMED]
+    assert finding.key == "no" and str(finding.locations[0]) == "ch1:4"
