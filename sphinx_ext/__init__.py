@@ -81,7 +81,9 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("builder-inited", bibliography.load_bibliography, priority=400)
     app.connect("builder-inited", domain.load_works, priority=600)
     app.connect("builder-inited", html_page.copy_assets)
-    # After Sphinx numbers sections (500): chapters are known by their numbers.
+    # Before Sphinx numbers sections (500): the added References are numbered too.
+    app.connect("env-get-updated", domain.tocs_follow_the_book, priority=450)
+    # After it: chapters are known by their numbers.
     app.connect("env-get-updated", domain.outdated_by_changes, priority=900)
     app.connect("write-started", domain.compute_book)
     app.connect("doctree-resolved", fill_citations)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 import pybtex.plugin
 from docutils import nodes
 from pybtex.style.template import FieldIsMissing
+from sphinx import addnodes
 from sphinx.domains import Domain
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 from sphinxcontrib.bibtex.nodes import bibliography as bibtex_bibliography
@@ -48,6 +49,7 @@ from sphinx_ext._resolver import LabelIndex, Status
 from sphinx_ext._works import Category, Work, build_works, letters_over
 from sphinx_ext.chapters import Chapters, find_chapters
 from sphinx_ext.nodes import (
+    REFERENCES_SECTION,
     chapter_references,
     citation_frequency,
     citation_map,
@@ -64,7 +66,6 @@ if TYPE_CHECKING:
     from pybtex.database import Entry
     from pybtex.richtext import Text
     from pybtex.style.formatting import BaseStyle
-    from sphinx import addnodes
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.config import Config
@@ -94,6 +95,7 @@ class CitationsDomain(Domain):
         "citations": {},  # docname -> list[StoredCitation]
         "notes": {},  # docname -> list[NoteRecord]
         "placements": {},  # docname -> sorted list of placement names
+        "sections": {},  # docname -> (id, title) of the References section added to it
     }
 
     def __init__(self, env: BuildEnvironment) -> None:
@@ -139,16 +141,21 @@ class CitationsDomain(Domain):
         return cast("dict[str, list[NoteRecord]]", self.data["notes"])
 
     @property
+    def added_sections(self) -> dict[str, tuple[str, str]]:
+        """docname → ``(id, title)`` of the References section added to it when read."""
+        return cast("dict[str, tuple[str, str]]", self.data["sections"])
+
+    @property
     def placements(self) -> dict[str, list[str]]:
         return cast("dict[str, list[str]]", self.data["placements"])
 
     def clear_doc(self, docname: str) -> None:
         self._touched.add(docname)
-        for table in (self.stored_citations, self.notes, self.placements):
+        for table in (self.stored_citations, self.notes, self.placements, self.added_sections):
             table.pop(docname, None)
 
     def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
-        for name in ("citations", "notes", "placements"):
+        for name in ("citations", "notes", "placements", "sections"):
             for docname, value in otherdata[name].items():
                 if docname in docnames:
                     self.data[name][docname] = value
@@ -178,6 +185,10 @@ class CitationsDomain(Domain):
                 )
             elif isinstance(node, chapter_references) and not node.get("auto"):
                 placements.add(CHAPTER_REFERENCES)
+            elif isinstance(node, chapter_references):
+                section = node.parent
+                if isinstance(section, nodes.section) and REFERENCES_SECTION in section["classes"]:
+                    self.added_sections[docname] = (section["ids"][0], section[0].astext())
             elif isinstance(node, works_cited):
                 placements.add(WORKS_CITED)
             elif isinstance(node, citation_frequency):
@@ -602,6 +613,103 @@ def _report_repeated_numbers(domain: CitationsDomain, env: BuildEnvironment) -> 
         subtype=Subtype.CHAPTER_NUMBERS,
         location=(env.config.root_doc, found.restart_line),
     )
+
+
+def shows_added_section(domain: CitationsDomain, chapter: Chapter) -> bool:
+    """Whether *chapter*'s own document keeps the References section added to it."""
+    return chapter.references_docname == chapter.docname and any(
+        item[0] is not None and item[0] in domain.works
+        for docname in chapter.docnames
+        for citation in domain.stored_citations.get(docname, ())
+        for item in citation[1]
+    )
+
+
+def tocs_follow_the_book(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-get-updated``, before Sphinx numbers sections: contents as the pages show them.
+
+    A References section is added when a document is read, wherever the book
+    may want it (:func:`sphinx_ext.transforms.SourceCitations`); only chapters
+    that cite keep it. Here, once the book's chapters are known, each such
+    document's entry in its local table of contents (``env.tocs``: "On this
+    page", the sidebars) is taken out, or put back, to match: before the
+    toctree collector numbers the sections, so that a kept one is numbered
+    like its siblings. Returns nothing: the pages concerned are written again
+    by :func:`outdated_by_changes` and Sphinx's numbering.
+    """
+    domain = get_domain(env)
+    if not domain.added_sections:
+        return []
+    kept = {
+        chapter.docname
+        for chapter in domain.find_chapters().chapters
+        if shows_added_section(domain, chapter)
+    }
+    # An EPUB's navigation must follow its reading order: a chapter's page,
+    # References included, before its subdocuments' pages.
+    early = app.builder.name == "epub"
+    for docname, (section_id, title) in domain.added_sections.items():
+        toc = env.tocs.get(docname)
+        if toc is not None:
+            toc_entry(toc, docname, section_id, title, keep=docname in kept, early=early)
+    return []
+
+
+def toc_entry(
+    toc: nodes.bullet_list,
+    docname: str,
+    section_id: str,
+    title: str,
+    *,
+    keep: bool,
+    early: bool = False,
+) -> None:
+    """Take the added section's entry out of a page's *toc*, or put it in its place.
+
+    Its place is last, as the page shows it; *early*: before the toctrees
+    that end its list (see :func:`_place`).
+    """
+    anchor = "#" + section_id
+    for reference in toc.findall(nodes.reference):
+        if reference.get("anchorname") == anchor:
+            item = reference.parent.parent
+            listing = item.parent
+            listing.remove(item)
+            if keep:
+                _place(listing, item, early=early)
+            elif not listing.children and listing is not toc:
+                listing.parent.remove(listing)
+            return
+    if not keep:
+        return
+    reference = nodes.reference(
+        "", "", nodes.Text(title), internal=True, refuri=docname, anchorname=anchor
+    )
+    item = nodes.list_item("", addnodes.compact_paragraph("", "", reference))
+    # Added as the last child of the document's last top-level section.
+    top = toc.children[-1] if toc.children else None
+    if isinstance(top, nodes.list_item):
+        inner = top.children[-1]
+        if not isinstance(inner, nodes.bullet_list):
+            inner = nodes.bullet_list()
+            top += inner
+        _place(inner, item, early=early)
+    else:
+        _place(toc, item, early=early)
+
+
+def _place(listing: nodes.Element, item: nodes.Element, *, early: bool) -> None:
+    """*item* last in *listing*, or, *early*, before the toctrees that end it.
+
+    Last, the References are numbered after the chapter's subdocuments, whose
+    numbers then stay the same whether the chapter has a list or not. Early
+    is the reading order of an EPUB: the chapter's page, its References
+    included, then its subdocuments' pages.
+    """
+    position = len(listing.children)
+    while early and position and isinstance(listing.children[position - 1], addnodes.toctree):
+        position -= 1
+    listing.insert(position, item)
 
 
 def load_works(app: Sphinx) -> None:

@@ -33,6 +33,7 @@ from __future__ import annotations
 from docutils import nodes
 
 __all__ = [
+    "REFERENCES_SECTION",
     "chapter_references",
     "citation_frequency",
     "citation_map",
@@ -59,7 +60,12 @@ class source_item(nodes.inline):  # noqa: N801
 
 
 class references_title(nodes.title):  # noqa: N801
-    """The title of an automatic References section, never section-numbered."""
+    """The title of an automatic References section.
+
+    Numbered in HTML where Sphinx numbered it in the page's contents (like the
+    sections beside it); unnumbered, but in the contents, in LaTeX, text and
+    Texinfo.
+    """
 
 
 class references_list(nodes.enumerated_list):  # noqa: N801
@@ -118,6 +124,9 @@ class source_note(nodes.Invisible, nodes.Element):  # noqa: N801
 class source_backlinks(nodes.inline):  # noqa: N801
     """The links from a references entry back to the places citing it."""
 
+
+#: The class of the References section the extension adds to a chapter.
+REFERENCES_SECTION = "source-references-section"
 
 PLACEHOLDERS: tuple[type[nodes.Element], ...] = (
     chapter_references,

@@ -42,6 +42,7 @@ from sphinx_ext._works import Category
 from sphinx_ext.chapters import in_reading_order
 from sphinx_ext.domain import CitationsDomain, get_domain
 from sphinx_ext.nodes import (
+    REFERENCES_SECTION,
     chapter_references,
     citation_frequency,
     citation_map,
@@ -338,16 +339,24 @@ class _Renderer:
                 and chapter.references_docname == docname
                 and self.book.cites_anything(chapter.docname)
             )
+            added = placeholder.parent
+            if not (isinstance(added, nodes.section) and REFERENCES_SECTION in added["classes"]):
+                added = None  # a placeholder alone, as read by an earlier version
             if not wanted or chapter is None:
-                placeholder.parent.remove(placeholder)
+                if added is not None:
+                    _drop_section(added)
+                else:
+                    placeholder.parent.remove(placeholder)
+                return
+            listing = self.references_list(chapter.docname, docname, backlinks=True)
+            if added is not None:
+                placeholder.replace_self(listing)
                 return
             section = nodes.section(
-                "",
-                ids=[placeholder.get("section_id", "references")],
-                classes=["source-references-section"],
+                "", ids=[placeholder.get("section_id", "references")], classes=[REFERENCES_SECTION]
             )
             section += references_title("", self.config.citations_references_title)
-            section += self.references_list(chapter.docname, docname, backlinks=True)
+            section += listing
             placeholder.replace_self(section)
             return
         if chapter is None:
@@ -698,6 +707,36 @@ class _Renderer:
             group += listing
             section += group
         return section
+
+
+def _drop_section(section: nodes.section) -> None:
+    """Remove an added References section the book does not want, and its contents entries."""
+    ids = set(section["ids"])
+    # Its document's part of the tree only (LaTeX writes the whole book as one).
+    scope: nodes.Element = section
+    while scope.parent is not None and not isinstance(scope, addnodes.start_of_file):
+        scope = scope.parent
+    for topic in list(scope.findall(nodes.topic)):
+        for reference in list(topic.findall(nodes.reference)):
+            if reference.get("refid") in ids:
+                _remove_entry(reference)
+    section.parent.remove(section)
+
+
+def _remove_entry(reference: nodes.reference) -> None:
+    """The contents entry holding *reference*, and its list where it was the only one."""
+    item: nodes.Element | None = reference.parent
+    while item is not None and not isinstance(item, nodes.list_item):
+        item = item.parent
+    if item is None:
+        return
+    listing = item.parent
+    listing.remove(item)
+    if isinstance(listing, nodes.bullet_list) and not listing.children:
+        holder = listing.parent
+        holder.remove(listing)
+        if isinstance(holder, nodes.topic) and next(holder.findall(nodes.list_item), None) is None:
+            holder.parent.remove(holder)  # a contents box with nothing left
 
 
 def _section(section_id: str, title: str, *shown: nodes.Node) -> nodes.section:

@@ -30,7 +30,13 @@ from sphinx_ext._parser import (
 )
 from sphinx_ext._resolver import Resolution, Status
 from sphinx_ext.domain import get_domain
-from sphinx_ext.nodes import chapter_references, source_citation, works_cited
+from sphinx_ext.nodes import (
+    REFERENCES_SECTION,
+    chapter_references,
+    references_title,
+    source_citation,
+    works_cited,
+)
 from sphinx_ext.warnings_ import Subtype, warn
 
 __all__ = ["SourceCitations", "build_citation_node", "report_resolution"]
@@ -85,8 +91,13 @@ class SourceCitations(SphinxTransform):
             for citation in citations:
                 resolver.resolve_citation(citation)
         placed = _one_placement_each(self.document)
-        if self.config.citations_auto_references and not placed:
-            _mark_auto_references(self.document, docname)
+        if (
+            self.config.citations_auto_references
+            and not placed
+            and docname != self.config.root_doc
+            and (citations or next(self.document.findall(_cites_or_includes), None))
+        ):
+            _add_references_section(self.document, docname, self.config.citations_references_title)
 
 
 def _titles_citing(document: nodes.document) -> dict[nodes.title, str]:
@@ -344,7 +355,25 @@ def report_resolution(
     )
 
 
-def _mark_auto_references(document: nodes.document, docname: str) -> None:
+def _cites_or_includes(node: nodes.Node) -> bool:
+    """A ``{cite}`` role, or a toctree (the chapter's other documents may cite)."""
+    return isinstance(node, addnodes.toctree) or (
+        isinstance(node, addnodes.pending_xref) and node.get("refdomain") == "cite"
+    )
+
+
+def _add_references_section(document: nodes.document, docname: str, title: str) -> None:
+    """The chapter's References, a real section from the start.
+
+    Added now, before docutils' ``{contents}`` (720) and Sphinx's toctree
+    collector read the document, so it is in the page's contents boxes, its
+    local table of contents ("On this page") and the section numbering like
+    the sections around it. Only a document that cites, or includes others,
+    can be a chapter with a list; where the book decides otherwise
+    (a subdocument, front matter), the section is dropped when written
+    (:mod:`sphinx_ext.resolution`) and out of the contents before
+    (:func:`sphinx_ext.domain.tocs_follow_the_book`).
+    """
     sections = [n for n in document.children if isinstance(n, nodes.section)]
     target: nodes.Element = sections[-1] if sections else document
     # The section's id, free in this document (the author may have a
@@ -353,7 +382,13 @@ def _mark_auto_references(document: nodes.document, docname: str) -> None:
     while section_id in document.ids:
         number += 1
         section_id = f"references-{number}"
-    target += chapter_references("", auto=True, docname=docname, section_id=section_id)
+    section = nodes.section("", ids=[section_id], classes=[REFERENCES_SECTION])
+    # Numbered in HTML like its siblings; in print, an unnumbered heading
+    # still in the contents (sphinx_ext.rendering).
+    section += references_title(title, title)
+    section += chapter_references("", auto=True, docname=docname, section_id=section_id)
+    target += section
+    document.ids[section_id] = section
 
 
 def _line_of(node: nodes.Node) -> int | None:

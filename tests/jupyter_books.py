@@ -26,7 +26,8 @@ PARTS: list[tuple[str, list[tuple[str, str, str]]]] = [
             (
                 "lectures/basics",
                 "Basics",
-                ("## Overview\n\nGames {cite}`kalai1993a,kalai1993b` and, as "
+                ("```{contents}\n:local:\n```\n\n"
+                "## Overview\n\nGames {cite}`kalai1993a,kalai1993b` and, as "
                 "{cite:t}`sargent1999` shows, conquest.\n\n## Details\n\n"
                 "Again {cite:p}`jordan1982{p. 4}`.\n"),
             ),
@@ -69,7 +70,8 @@ PARTS: list[tuple[str, list[tuple[str, str, str]]]] = [
 SUBDOCUMENTS = {
     "lectures/models_a_detail": (
         "Models A in Detail",
-        "The detail cites {cite:p}`ljungqvist2018`.\n",
+        ("```{contents}\n:local:\n```\n\nThe detail cites {cite:p}`ljungqvist2018`.\n\n"
+        "## Derivation\n\nNothing cited.\n"),
     ),
 }
 

@@ -38,7 +38,8 @@ def test_no_warnings(built: SphinxTestApp) -> None:
 
 def test_chapter_lists_its_own_and_its_subdocuments_works(built: SphinxTestApp) -> None:
     assert entry_ids(built, "ch1.html") == ["ref-alpha2020", "ref-beta2021", "ref-gamma2022"]
-    assert "<h2>References" in read(built.outdir, "ch1.html")
+    # Numbered like the chapter's other sections, after its subdocument (1.1).
+    assert '<h2><span class="section-number">1.2. </span>References' in read(built.outdir, "ch1.html")
 
 
 def test_subdocument_links_to_its_chapters_list(built: SphinxTestApp) -> None:

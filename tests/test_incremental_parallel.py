@@ -104,3 +104,30 @@ def test_bib_title_change_reaches_every_page(tmp_path: Path) -> None:
     incremental = rebuild_after(tmp_path, ("refs.bib", "Beta Work", "Beta Work, Revised"))
     for page in ("ch1.html", "ch2/sources.html", "works.html", "frequency.html"):
         assert b"Beta Work, Revised" in incremental[page]
+
+
+def test_a_chapters_added_section_follows_its_subdocument(tmp_path: Path) -> None:
+    """A chapter citing nothing itself shows References while its subdocument cites.
+
+    Its section, added when it was read, is dropped or kept when the
+    subdocument changes, and so is its entry in the page's contents, though
+    the chapter itself is not read again.
+    """
+    srcdir = copy_root("chapters", tmp_path)
+    chapter = srcdir / "ch1.md"
+    chapter.write_text("# First Chapter\n\nNo citation here.\n\n```{toctree}\nch1-part\n```\n")
+    part = srcdir / "ch1-part.md"
+    cited = part.read_text()
+    builddir = tmp_path / "incremental"
+    first = outputs(Path(build_app(srcdir, freshenv=True, builddir=builddir).outdir))
+    assert b'<a class="reference internal" href="#references">' in first["ch1.html"]
+    for text, shown in (("# Part of the first chapter\n\nNothing cited.\n", False), (cited, True)):
+        part.write_text(text)
+        touch_later(part)
+        app = build_app(srcdir, builddir=builddir)
+        assert app.warning.getvalue() == ""
+        incremental = outputs(Path(app.outdir))
+        assert_same(incremental, clean_build(srcdir, tmp_path))
+        page = incremental["ch1.html"]
+        assert (b'<a class="reference internal" href="#references">' in page) is shown
+        assert (b"source-references-section" in page) is shown

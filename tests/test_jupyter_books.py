@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from html import unescape
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
@@ -207,3 +211,116 @@ def test_a_wrong_mode_warns_and_uses_auto(tmp_path: Path) -> None:
     app = build(copy_root("chapters", tmp_path), confoverrides={"citations_chapters": "parts"})
     assert "invalid value for citations_chapters" in app.warning.getvalue()
     assert [c["docname"] for c in data_of(app)["chapters"]] == ["ch1", "ch2/index", "ch3"]
+
+
+# -- the added References section -------------------------------------------------
+
+
+def ids_of(html: str) -> list[str]:
+    return re.findall(r"\sid=\"([^\"]+)\"", html)
+
+
+@pytest.mark.parametrize("layout", ["parts", "continuous", "unnumbered", "external"])
+def test_no_id_repeats_on_any_page(layout: str, request: pytest.FixtureRequest) -> None:
+    app: SphinxTestApp = request.getfixturevalue(layout)
+    pages = sorted(Path(app.outdir).rglob("*.html"))
+    assert len(pages) > 8
+    for page in pages:
+        ids = ids_of(page.read_text(encoding="utf-8"))
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        assert repeated == [], page
+
+
+def test_an_authors_references_heading_keeps_its_id(continuous: SphinxTestApp) -> None:
+    html = read(continuous.outdir, "lectures/tools_a.html")
+    # The author's own section, then ours: both numbered like their siblings.
+    assert re.search(
+        r'<section id="references">\s*<h2><span class="section-number">3\.2\. </span>References',
+        html,
+    )
+    ours = html.split('<section class="source-references-section" id="references-1">')[1]
+    assert ours.lstrip().startswith('<h2><span class="section-number">3.3. </span>References')
+    assert [e["id"] for e in reference_entries(ours)] == ["ref-sargent1999", "ref-ljungqvist2018"]
+    # The author's section keeps its text and holds no list.
+    authors = html.split('<section id="references">')[1].split("</section>")[0]
+    assert "further reading" in authors and "source-reference" not in authors
+
+
+def test_the_section_is_in_contents_boxes(continuous: SphinxTestApp) -> None:
+    html = read(continuous.outdir, "lectures/basics.html")
+    box = html.split('<nav class="contents local"')[1].split("</nav>")[0]
+    assert re.findall(r'href="#([^"]+)"', box) == ["overview", "details", "references"]
+    assert '<section class="source-references-section" id="references">' in html
+    # A subdocument's list is its chapter's: no section, nor an entry in its box.
+    detail = read(continuous.outdir, "lectures/models_a_detail.html")
+    box = detail.split('<nav class="contents local"')[1].split("</nav>")[0]
+    assert re.findall(r'href="#([^"]+)"', box) == ["derivation"]
+    assert "source-references-section" not in detail
+    assert "source-references-section" not in read(continuous.outdir, "lectures/about.html")
+
+
+def test_a_chapter_without_sections_numbers_nothing(unnumbered: SphinxTestApp) -> None:
+    html = read(unnumbered.outdir, "lectures/tools_b.html")
+    assert re.search(
+        r'<section class="source-references-section" id="references">\s*<h2>References<', html
+    )
+
+
+class Themed(NamedTuple):
+    theme: str
+    outdir: Path
+    warnings: str
+
+
+@pytest.fixture(scope="module", params=["sphinx_book_theme", "pydata_sphinx_theme", "alabaster"])
+def themed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Themed:
+    """The book in a theme, built by its own process.
+
+    One process building with two of these themes mixes their templates up
+    (sphinx-book-theme's page-toc.html in a pydata page).
+    """
+    theme: str = request.param
+    srcdir = toctree_book(tmp_path_factory.mktemp(theme) / "book", multitoc=True)
+    outdir = srcdir / "_build" / "html"
+    command = [sys.executable, "-m", "sphinx", "-q", "-E", "-b", "html", "-D", f"html_theme={theme}"]
+    done = subprocess.run(
+        [*command, str(srcdir), str(outdir)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+    )
+    assert done.returncode == 0, done.stderr
+    return Themed(theme, outdir, done.stderr)
+
+
+def page_toc(app: Themed, page: str) -> list[str]:
+    """The anchors the page's "On this page" lists (the theme's local table of contents)."""
+    html = read(app.outdir, page)
+    if app.theme == "alabaster":
+        # Its sidebar's toctree shows the current page's sections.
+        current = html.split('<li class="toctree-l1 current">')[1].split("</ul>")[0]
+        return re.findall(r'toctree-l2"><a class="reference internal" href="#([^"]+)"', current)
+    nav = html.split("page-toc", 1)[1].split("</nav>")[0]
+    return re.findall(r'nav-link" href="#([^"]+)"', nav)
+
+
+def test_on_this_page_lists_the_references(themed: SphinxTestApp) -> None:
+    assert themed.warnings == ""
+    assert page_toc(themed, "lectures/tools_a.html") == ["overview", "references", "references-1"]
+    assert page_toc(themed, "lectures/tools_b.html") == ["overview", "references"]
+    assert "references" not in page_toc(themed, "lectures/models_a_detail.html")
+
+
+def test_search_finds_a_work_on_the_works_cited_not_in_chapters(themed: Themed) -> None:
+    text = read(themed.outdir, "searchindex.js")
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    docnames = index["docnames"]
+    # "equilibrium" is only in works' titles: the lists of the chapters citing
+    # them are out of the index, the Works Cited and the bibliography are in it.
+    pages = index["terms"]["equilibrium"]
+    pages = pages if isinstance(pages, list) else [pages]
+    assert sorted(docnames[i] for i in pages) == ["works-cited", "zreferences"]
+    # The References sections are titles of their chapters, found as such.
+    titled = sorted(docnames[i] for i, anchor in index["alltitles"]["References"])
+    assert set(CITING) <= set(titled)

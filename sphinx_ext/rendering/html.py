@@ -83,9 +83,15 @@ def _visit_backlinks(self: HTML5Translator, node: nodes.Element) -> None:
 
 
 def _visit_title(self: HTML5Translator, node: nodes.title) -> None:
+    section = node.parent
+    numbers = getattr(self.builder, "secnumbers", {})
+    if isinstance(section, nodes.section) and section["ids"] and "#" + section["ids"][0] in numbers:
+        # In the page's contents: numbered like the sections beside it.
+        self.visit_title(node)
+        return
     # Sphinx numbers a heading it does not know with its page's number
     # ("1. References"); with no numbers in sight it numbers nothing.
-    numbers, self.builder.secnumbers = self.builder.secnumbers, {}
+    self.builder.secnumbers = {}
     try:
         self.visit_title(node)
     finally:
