@@ -12,10 +12,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_escape_sequences
 
-from tests.conftest import build_app
 from tests.html_helpers import read, reference_entries
 from tests.jupyter_books import PARTS, external_toc_book, toctree_book
 
@@ -24,33 +22,58 @@ CITING = [d for d in LECTURES if d != "lectures/about"]
 QUIET = 'suppress_warnings = ["citations.chapter-numbers"]\n'
 
 
-def build(path: Path, **options: object) -> SphinxTestApp:
-    return build_app(path, freshenv=True, **options)  # type: ignore[arg-type]
+class Built(NamedTuple):
+    srcdir: Path
+    outdir: Path
+    #: What the build wrote to stderr: its warnings.
+    warnings: str
+
+
+def build(srcdir: Path, **overrides: str) -> Built:
+    """Build *srcdir* as HTML in a process of its own.
+
+    sphinx_multitoc_numbering patches Sphinx's section numbering for the whole
+    process once loaded, and two themes in one process mix their templates
+    up: each book here gets a fresh interpreter.
+    """
+    outdir = srcdir / "_build" / "html"
+    command = [sys.executable, "-m", "sphinx", "-q", "-E", "-b", "html"]
+    for name, value in overrides.items():
+        command += ["-D", f"{name}={value}"]
+    done = subprocess.run(
+        [*command, str(srcdir), str(outdir)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+    )
+    assert done.returncode == 0, done.stderr
+    return Built(srcdir, outdir, done.stderr)
 
 
 @pytest.fixture(scope="module")
-def parts(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
+def parts(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """Three numbered toctrees, each starting again at 1 (no sphinx_multitoc_numbering)."""
     return build(toctree_book(tmp_path_factory.mktemp("parts") / "book"))
 
 
 @pytest.fixture(scope="module")
-def continuous(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
+def continuous(tmp_path_factory: pytest.TempPathFactory) -> Built:
     srcdir = toctree_book(tmp_path_factory.mktemp("multitoc") / "book", multitoc=True)
     return build(srcdir)
 
 
 @pytest.fixture(scope="module")
-def unnumbered(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
+def unnumbered(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build(toctree_book(tmp_path_factory.mktemp("unnumbered") / "book", numbered=False))
 
 
 @pytest.fixture(scope="module")
-def external(tmp_path_factory: pytest.TempPathFactory) -> SphinxTestApp:
+def external(tmp_path_factory: pytest.TempPathFactory) -> Built:
     return build(external_toc_book(tmp_path_factory.mktemp("external") / "book"))
 
 
-def data_of(app: SphinxTestApp) -> dict[str, list[dict[str, object]]]:
+def data_of(app: Built) -> dict[str, list[dict[str, object]]]:
     return json.loads(read(app.outdir, "citations.json"))  # type: ignore[no-any-return]
 
 
@@ -58,7 +81,7 @@ def text_of(html: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", "", html)).split())
 
 
-def frequency_rows(app: SphinxTestApp) -> list[tuple[str, str]]:
+def frequency_rows(app: Built) -> list[tuple[str, str]]:
     html = read(app.outdir, "works-cited.html")
     table = html.split('<table class="citation-frequency')[1].split("</table>")[0]
     rows = re.findall(r"<tr class=\"row-(?:even|odd)\">(.*?)</tr>", table, re.DOTALL)
@@ -66,13 +89,13 @@ def frequency_rows(app: SphinxTestApp) -> list[tuple[str, str]]:
     return [(text_of(row[0]).split(" (")[0], text_of(row[1])) for row in cells if row]
 
 
-def headings(app: SphinxTestApp) -> list[str]:
+def headings(app: Built) -> list[str]:
     html = read(app.outdir, "works-cited.html")
     body = html.split('class="works-cited', 1)[1]
     return [text_of(h).rstrip(" ¶") for h in re.findall(r"<h2>(.*?)</h2>", body, re.DOTALL)]
 
 
-def every_citing_lecture_has_its_list(app: SphinxTestApp) -> None:
+def every_citing_lecture_has_its_list(app: Built) -> None:
     for docname in CITING:
         entries = reference_entries(read(app.outdir, f"{docname}.html"))
         assert entries, docname
@@ -86,8 +109,8 @@ def every_citing_lecture_has_its_list(app: SphinxTestApp) -> None:
 # -- parts, numbering starting again in each ------------------------------------
 
 
-def test_parts_warn_once_at_the_toctree_that_starts_again(parts: SphinxTestApp) -> None:
-    warnings = strip_escape_sequences(parts.warning.getvalue()).strip().splitlines()
+def test_parts_warn_once_at_the_toctree_that_starts_again(parts: Built) -> None:
+    warnings = strip_escape_sequences(parts.warnings).strip().splitlines()
     assert len(warnings) == 1
     intro = (Path(parts.srcdir) / "intro.md").read_text().splitlines()
     line = int(re.search(r"intro\.md:(\d+): WARNING", warnings[0])[1])  # type: ignore[index]
@@ -96,11 +119,11 @@ def test_parts_warn_once_at_the_toctree_that_starts_again(parts: SphinxTestApp) 
     assert warnings[0].endswith("[citations.chapter-numbers]")
 
 
-def test_parts_every_citing_lecture_has_its_list(parts: SphinxTestApp) -> None:
+def test_parts_every_citing_lecture_has_its_list(parts: Built) -> None:
     every_citing_lecture_has_its_list(parts)
 
 
-def test_parts_chapters_are_documents_named_by_part_and_number(parts: SphinxTestApp) -> None:
+def test_parts_chapters_are_documents_named_by_part_and_number(parts: Built) -> None:
     chapters = data_of(parts)["chapters"]
     assert [c["docname"] for c in chapters] == LECTURES
     assert [c["number"] for c in chapters] == [1, 2, 1, 2, 1, 2]
@@ -115,7 +138,7 @@ def test_parts_chapters_are_documents_named_by_part_and_number(parts: SphinxTest
     assert works["sargent1999"] == ["lectures/basics", "lectures/tools_a", "lectures/models_b"]
 
 
-def test_parts_table_and_works_cited_tell_chapters_apart(parts: SphinxTestApp) -> None:
+def test_parts_table_and_works_cited_tell_chapters_apart(parts: Built) -> None:
     assert frequency_rows(parts) == [
         ("Sargent", "I.2, II.1, III.2"),
         ("Kalai & Lehrer", "I.2, III.1"),
@@ -141,14 +164,14 @@ def test_parts_table_and_works_cited_tell_chapters_apart(parts: SphinxTestApp) -
 
 def test_parts_with_the_warning_silenced_build_clean(tmp_path: Path) -> None:
     app = build(toctree_book(tmp_path / "book", extra_conf=QUIET))
-    assert app.warning.getvalue() == ""
+    assert app.warnings == ""
 
 
 # -- parts numbered continuously ------------------------------------------------
 
 
-def test_continuous_numbering_is_taken_as_shown(continuous: SphinxTestApp) -> None:
-    assert continuous.warning.getvalue() == ""
+def test_continuous_numbering_is_taken_as_shown(continuous: Built) -> None:
+    assert continuous.warnings == ""
     chapters = data_of(continuous)["chapters"]
     assert [c["docname"] for c in chapters] == LECTURES
     assert [c["label"] for c in chapters] == ["1", "2", "3", "4", "5", "6"]
@@ -165,8 +188,8 @@ def test_continuous_numbering_is_taken_as_shown(continuous: SphinxTestApp) -> No
 def test_unnumbered_chapters_are_the_root_toctrees_entries(
     layout: str, request: pytest.FixtureRequest
 ) -> None:
-    app: SphinxTestApp = request.getfixturevalue(layout)
-    assert app.warning.getvalue() == ""
+    app: Built = request.getfixturevalue(layout)
+    assert app.warnings == ""
     chapters = data_of(app)["chapters"]
     # The bibliography's own page and the Works Cited are no chapters.
     assert [c["docname"] for c in chapters] == LECTURES
@@ -184,7 +207,7 @@ def test_unnumbered_chapters_are_the_root_toctrees_entries(
 
 def test_external_toc_with_numbered_parts(tmp_path: Path) -> None:
     app = build(external_toc_book(tmp_path / "book", numbered=True))
-    assert app.warning.getvalue() == ""
+    assert app.warnings == ""
     chapters = data_of(app)["chapters"]
     assert [c["docname"] for c in chapters] == LECTURES
     # Sphinx numbers the parts sphinx-external-toc makes continuously: as shown.
@@ -201,15 +224,15 @@ def test_external_toc_with_numbered_parts(tmp_path: Path) -> None:
 def test_the_config_value_chooses(mode: str, expected: list[str], tmp_path: Path) -> None:
     from tests.conftest import copy_root
 
-    app = build(copy_root("chapters", tmp_path), confoverrides={"citations_chapters": mode})
+    app = build(copy_root("chapters", tmp_path), citations_chapters=mode)
     assert [c["docname"] for c in data_of(app)["chapters"]] == expected
 
 
 def test_a_wrong_mode_warns_and_uses_auto(tmp_path: Path) -> None:
     from tests.conftest import copy_root
 
-    app = build(copy_root("chapters", tmp_path), confoverrides={"citations_chapters": "parts"})
-    assert "invalid value for citations_chapters" in app.warning.getvalue()
+    app = build(copy_root("chapters", tmp_path), citations_chapters="parts")
+    assert "invalid value for citations_chapters" in app.warnings
     assert [c["docname"] for c in data_of(app)["chapters"]] == ["ch1", "ch2/index", "ch3"]
 
 
@@ -222,7 +245,7 @@ def ids_of(html: str) -> list[str]:
 
 @pytest.mark.parametrize("layout", ["parts", "continuous", "unnumbered", "external"])
 def test_no_id_repeats_on_any_page(layout: str, request: pytest.FixtureRequest) -> None:
-    app: SphinxTestApp = request.getfixturevalue(layout)
+    app: Built = request.getfixturevalue(layout)
     pages = sorted(Path(app.outdir).rglob("*.html"))
     assert len(pages) > 8
     for page in pages:
@@ -231,7 +254,7 @@ def test_no_id_repeats_on_any_page(layout: str, request: pytest.FixtureRequest) 
         assert repeated == [], page
 
 
-def test_an_authors_references_heading_keeps_its_id(continuous: SphinxTestApp) -> None:
+def test_an_authors_references_heading_keeps_its_id(continuous: Built) -> None:
     html = read(continuous.outdir, "lectures/tools_a.html")
     # The author's own section, then ours: both numbered like their siblings.
     assert re.search(
@@ -246,7 +269,7 @@ def test_an_authors_references_heading_keeps_its_id(continuous: SphinxTestApp) -
     assert "further reading" in authors and "source-reference" not in authors
 
 
-def test_the_section_is_in_contents_boxes(continuous: SphinxTestApp) -> None:
+def test_the_section_is_in_contents_boxes(continuous: Built) -> None:
     html = read(continuous.outdir, "lectures/basics.html")
     box = html.split('<nav class="contents local"')[1].split("</nav>")[0]
     assert re.findall(r'href="#([^"]+)"', box) == ["overview", "details", "references"]
@@ -259,45 +282,24 @@ def test_the_section_is_in_contents_boxes(continuous: SphinxTestApp) -> None:
     assert "source-references-section" not in read(continuous.outdir, "lectures/about.html")
 
 
-def test_a_chapter_without_sections_numbers_nothing(unnumbered: SphinxTestApp) -> None:
+def test_a_chapter_without_sections_numbers_nothing(unnumbered: Built) -> None:
     html = read(unnumbered.outdir, "lectures/tools_b.html")
     assert re.search(
         r'<section class="source-references-section" id="references">\s*<h2>References<', html
     )
 
 
-class Themed(NamedTuple):
-    theme: str
-    outdir: Path
-    warnings: str
-
-
 @pytest.fixture(scope="module", params=["sphinx_book_theme", "pydata_sphinx_theme", "alabaster"])
-def themed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Themed:
-    """The book in a theme, built by its own process.
-
-    One process building with two of these themes mixes their templates up
-    (sphinx-book-theme's page-toc.html in a pydata page).
-    """
+def themed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
     theme: str = request.param
     srcdir = toctree_book(tmp_path_factory.mktemp(theme) / "book", multitoc=True)
-    outdir = srcdir / "_build" / "html"
-    command = [sys.executable, "-m", "sphinx", "-q", "-E", "-b", "html", "-D", f"html_theme={theme}"]
-    done = subprocess.run(
-        [*command, str(srcdir), str(outdir)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
-    )
-    assert done.returncode == 0, done.stderr
-    return Themed(theme, outdir, done.stderr)
+    return build(srcdir, html_theme=theme)
 
 
-def page_toc(app: Themed, page: str) -> list[str]:
+def page_toc(app: Built, page: str) -> list[str]:
     """The anchors the page's "On this page" lists (the theme's local table of contents)."""
     html = read(app.outdir, page)
-    if app.theme == "alabaster":
+    if "alabaster" in app.srcdir.parent.name:
         # Its sidebar's toctree shows the current page's sections.
         current = html.split('<li class="toctree-l1 current">')[1].split("</ul>")[0]
         return re.findall(r'toctree-l2"><a class="reference internal" href="#([^"]+)"', current)
@@ -305,14 +307,14 @@ def page_toc(app: Themed, page: str) -> list[str]:
     return re.findall(r'nav-link" href="#([^"]+)"', nav)
 
 
-def test_on_this_page_lists_the_references(themed: SphinxTestApp) -> None:
+def test_on_this_page_lists_the_references(themed: Built) -> None:
     assert themed.warnings == ""
     assert page_toc(themed, "lectures/tools_a.html") == ["overview", "references", "references-1"]
     assert page_toc(themed, "lectures/tools_b.html") == ["overview", "references"]
     assert "references" not in page_toc(themed, "lectures/models_a_detail.html")
 
 
-def test_search_finds_a_work_on_the_works_cited_not_in_chapters(themed: Themed) -> None:
+def test_search_finds_a_work_on_the_works_cited_not_in_chapters(themed: Built) -> None:
     text = read(themed.outdir, "searchindex.js")
     index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
     docnames = index["docnames"]

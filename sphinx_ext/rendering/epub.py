@@ -139,7 +139,8 @@ def _add_references(builder: Builder, refnodes: list[dict[str, Any]], suffix: st
     config = builder.config
     if not config.citations_auto_references:
         return
-    book = get_domain(builder.env).book
+    domain = get_domain(builder.env)
+    book = domain.book
     present = {node["refuri"] for node in refnodes}
     title = html.escape(config.citations_references_title)
     # From the last chapter back, so that earlier positions stay valid.
@@ -148,7 +149,9 @@ def _add_references(builder: Builder, refnodes: list[dict[str, Any]], suffix: st
             chapter.docname
         ):
             continue
-        refuri = html.escape(f"{chapter.docname}{suffix}#references")
+        # The section's id as read (the author may have a "References" of their own).
+        section_id = domain.added_sections.get(chapter.docname, ("references", ""))[0]
+        refuri = html.escape(f"{chapter.docname}{suffix}#{section_id}")
         # After the last entry of the chapter's own page, where the list
         # ends: its sub-documents are later pages of the reading order.
         page = html.escape(chapter.docname + suffix)
