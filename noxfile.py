@@ -163,3 +163,15 @@ def bench(session: nox.Session) -> None:
     """Scale benchmark, not in CI (~22 min on 2 cores); `-- --quick` for a smoke run."""
     session.install("-e", ".")
     session.run("python", "-m", "benchmarks.run", *session.posargs)
+
+
+@nox.session(python=False, default=False)
+def realbook(session: nox.Session) -> None:
+    """A real book built with and without sphinx_ext, timed and checked: `-- PATH [-j N]`.
+
+    Runs in the current environment, which must have the book's own
+    extensions installed (and this repository on PYTHONPATH or installed).
+    """
+    if not session.posargs:
+        session.error("give the book's source folder: nox -s realbook -- PATH")
+    session.run("python", "-m", "benchmarks.realbook", *session.posargs)

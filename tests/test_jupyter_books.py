@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from html import unescape
@@ -326,3 +327,19 @@ def test_search_finds_a_work_on_the_works_cited_not_in_chapters(themed: Built) -
     # The References sections are titles of their chapters, found as such.
     titled = sorted(docnames[i] for i, anchor in index["alltitles"]["References"])
     assert set(CITING) <= set(titled)
+
+
+def test_the_realbook_checks_see_what_they_check(continuous: Built, tmp_path: Path) -> None:
+    from benchmarks.realbook import chapters_without_their_list, repeated_ids
+
+    assert chapters_without_their_list(continuous.outdir) == []
+    assert repeated_ids(continuous.outdir) == {}
+    broken = tmp_path / "html"
+    shutil.copytree(continuous.outdir, broken)
+    page = broken / "lectures" / "tools_b.html"
+    html = page.read_text(encoding="utf-8")
+    page.write_text(html.split('<section class="source-references-section"')[0], encoding="utf-8")
+    about = broken / "lectures" / "about.html"
+    about.write_text(about.read_text(encoding="utf-8") + '<p id="x"></p><p id="x"></p>')
+    assert chapters_without_their_list(broken) == ["lectures/tools_b: 0 of 2 entries"]
+    assert repeated_ids(broken) == {"lectures/about.html": ["x"]}
