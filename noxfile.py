@@ -35,6 +35,41 @@ def tests(session: nox.Session) -> None:
     session.run("python", "-m", "pytest", *session.posargs)
 
 
+#: The packages ``tests-lowest`` installs at the lowest version pyproject.toml allows.
+LOWEST_OF = (
+    "sphinx",
+    "docutils",
+    "myst-parser",
+    "sphinxcontrib-bibtex",
+    "pybtex",
+    "pybtex-docutils",
+)
+
+
+def lowest_versions() -> list[str]:
+    """``name==version`` for each of :data:`LOWEST_OF`, from its ``>=`` in pyproject.toml."""
+    import tomllib
+
+    project = tomllib.loads(Path("pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins = {}
+    for requirement in project["dependencies"]:
+        name, _, floor = requirement.partition(">=")
+        if name.strip().lower() in LOWEST_OF:
+            pins[name.strip().lower()] = f"{name.strip()}=={floor.split(',')[0].strip()}"
+    missing = set(LOWEST_OF) - set(pins)
+    if missing:
+        raise ValueError(f"pyproject.toml declares no lowest version of {sorted(missing)}")
+    return [pins[name] for name in LOWEST_OF]
+
+
+@nox.session(name="tests-lowest", default=False)
+def tests_lowest(session: nox.Session) -> None:
+    """The test suite with the lowest versions pyproject.toml allows (LOWEST_OF)."""
+    session.install("-e", ".[test]", *lowest_versions())
+    session.run("python", "-m", "pip", "list")
+    session.run("python", "-m", "pytest", *session.posargs)
+
+
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff and mypy, strict."""
