@@ -371,23 +371,3 @@ def test_screenshot_of_a_preview(scheme: str, open_page: Any, tmp_path: Path) ->
         path=str(path), clip={"x": left, "y": top, "width": right - left, "height": bottom - top}
     )
     assert path.read_bytes().startswith(b"\x89PNG")
-
-
-@pytest.mark.parametrize("theme", ["sphinx_book_theme"])
-def test_the_maps_cells_and_labels_link_to_existing_ids(theme: str, open_page: Any) -> None:
-    tab = open_page(theme, "works-cited.html", root="book")
-    links = tab.locator("svg.citation-map a").evaluate_all(
-        "links => links.map(a => a.href.baseVal !== undefined ? "
-        "new URL(a.href.baseVal, document.baseURI).href : a.href)"
-    )
-    assert len(links) > 20
-    targets: dict[str, set[str]] = {}
-    for link in links:
-        page, _, fragment = link.partition("#")
-        targets.setdefault(page, set()).add(fragment)
-    for page, fragments in targets.items():
-        tab.goto(page)
-        missing = tab.evaluate(
-            "ids => ids.filter(id => id && !document.getElementById(id))", sorted(fragments)
-        )
-        assert missing == [], page
