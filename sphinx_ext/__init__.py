@@ -15,29 +15,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sphinx_ext import bibliography, citations_json, config, domain, rendering
-from sphinx_ext.cite_roles import AdoptCiteRoles, RetargetCiteLinks
-from sphinx_ext.directives import (
-    ChapterReferencesDirective,
-    CitationFrequencyDirective,
-    CitationMapDirective,
-    SourceNoteDirective,
-    WorksCitedDirective,
-)
-from sphinx_ext.rendering import html_page
-from sphinx_ext.resolution import fill_citations
-from sphinx_ext.roles import SourceRole
-from sphinx_ext.sourcecheck import (
-    SourceCheckBuilder,
-    collect_sentences,
-    measured_role,
-    merge_sentences,
-    purge_sentences,
-    start_network_checks,
-    static_checks_in_build,
-)
-from sphinx_ext.transforms import SourceCitations
-
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
@@ -49,6 +26,31 @@ __version__ = "0.1.0"
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the extension with Sphinx."""
+    # Imported here, not at module level: `import sphinx_ext.verify` (or any other
+    # module of the pure core) then loads no Sphinx module.
+    from sphinx_ext import bibliography, citations_json, config, domain, rendering
+    from sphinx_ext.cite_roles import AdoptCiteRoles, RetargetCiteLinks
+    from sphinx_ext.directives import (
+        ChapterReferencesDirective,
+        CitationFrequencyDirective,
+        CitationMapDirective,
+        SourceNoteDirective,
+        WorksCitedDirective,
+    )
+    from sphinx_ext.rendering import html_page
+    from sphinx_ext.resolution import fill_citations
+    from sphinx_ext.roles import SourceRole
+    from sphinx_ext.sourcecheck import (
+        SourceCheckBuilder,
+        collect_sentences,
+        measured_role,
+        merge_sentences,
+        purge_sentences,
+        start_network_checks,
+        static_checks_in_build,
+    )
+    from sphinx_ext.transforms import SourceCitations
+
     app.setup_extension("sphinxcontrib.bibtex")
 
     config.register_config(app)

@@ -1,0 +1,93 @@
+"""The layers of ARCHITECTURE.md: the pure core imports nothing of Sphinx.
+
+Each module of the core is imported in a fresh interpreter, which must then
+hold no module of Sphinx, docutils or sphinxcontrib; and no module of the core
+imports a module of the Sphinx shell (checked on the source, so an import
+inside a function counts too).
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "sphinx_ext"
+
+#: The pure core, as ARCHITECTURE.md lists it (modules and packages).
+CORE = (
+    "_parser",
+    "_resolver",
+    "_works",
+    "_formatting",
+    "_links",
+    "_book",
+    "_citation_map",
+    "_files",
+    "verify",
+    "workflow",
+)
+FOREIGN = ("sphinx", "docutils", "sphinxcontrib")
+
+
+def _core_files() -> list[Path]:
+    files: list[Path] = []
+    for name in CORE:
+        path = PACKAGE / name
+        files.extend(sorted(path.rglob("*.py")) if path.is_dir() else [path.with_suffix(".py")])
+    return files
+
+
+def _is_core(module: str) -> bool:
+    parts = module.split(".")
+    return parts[0] == "sphinx_ext" and len(parts) > 1 and parts[1] in CORE
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                module = f"{base}.{node.module}" if node.module else base
+            else:
+                module = node.module or ""
+            found.add(module)
+            # `from sphinx_ext import x` names module x.
+            if module == "sphinx_ext":
+                found.update(f"sphinx_ext.{alias.name}" for alias in node.names)
+    return found
+
+
+@pytest.mark.parametrize("name", CORE)
+def test_core_module_loads_no_sphinx(name: str) -> None:
+    code = (
+        f"import sys, sphinx_ext.{name}\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(FOREIGN)!r}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PACKAGE.parent,
+    ).stdout
+    assert out.strip() == "[]", f"importing sphinx_ext.{name} loaded {out.strip()}"
+
+
+@pytest.mark.parametrize("path", _core_files(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_core_imports_point_down(path: Path) -> None:
+    upward = sorted(
+        module
+        for module in _imports(path)
+        if module.split(".")[0] in FOREIGN
+        or (module.startswith("sphinx_ext") and module != "sphinx_ext" and not _is_core(module))
+    )
+    assert upward == [], f"{path.relative_to(PACKAGE)} imports above the core: {upward}"
