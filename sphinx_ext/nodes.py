@@ -39,6 +39,7 @@ __all__ = [
     "citation_map",
     "citation_map_picture",
     "formatted_entry",
+    "line_of",
     "reference_entry",
     "references_list",
     "references_title",
@@ -135,3 +136,13 @@ PLACEHOLDERS: tuple[type[nodes.Element], ...] = (
     works_cited,
     source_note,
 )
+
+
+def line_of(node: nodes.Node) -> int | None:
+    """The source line of *node*, or of its nearest ancestor that has one."""
+    current: nodes.Node | None = node
+    while current is not None:
+        if current.line is not None:
+            return current.line
+        current = current.parent
+    return None

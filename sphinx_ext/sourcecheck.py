@@ -36,7 +36,7 @@ from sphinx.locale import __
 from sphinx.util import logging
 
 from sphinx_ext._files import write_atomically
-from sphinx_ext.nodes import source_citation
+from sphinx_ext.nodes import line_of, source_citation
 from sphinx_ext.verify import (
     CitingLocation,
     Finding,
@@ -209,15 +209,6 @@ def _parts(element: nodes.Element) -> Iterator[Part]:
             yield from _parts(child)
 
 
-def _line(node: nodes.Node) -> int | None:
-    current: nodes.Node | None = node
-    while current is not None:
-        if current.line is not None:
-            return current.line
-        current = current.parent
-    return None
-
-
 def _units(document: nodes.document) -> Iterator[tuple[nodes.Element, list[Part]]]:
     """Paragraphs outside tables, and table rows as one unit (a row's citation covers its cells)."""
     for node in document.findall(lambda n: isinstance(n, (nodes.paragraph, nodes.row))):
@@ -249,11 +240,11 @@ def _row_line(row: nodes.row) -> int | None:
     """
     group = row.parent
     table = group.parent.parent if group is not None and group.parent is not None else None
-    start = _line(table) if table is not None else None
+    start = line_of(table) if table is not None else None
     if row.line is not None and row.line != start:
         return row.line
     if start is None or group is None:
-        return _line(row)
+        return line_of(row)
     index = group.index(row)
     return start + index if isinstance(group, nodes.thead) else start + 2 + index
 
@@ -265,7 +256,7 @@ def collect_sentences(app: Sphinx, doctree: nodes.document) -> None:
     docname = app.env.docname
     found: list[Sentence] = []
     for node, parts in _units(doctree):
-        line = _row_line(node) if isinstance(node, nodes.row) else _line(node)
+        line = _row_line(node) if isinstance(node, nodes.row) else line_of(node)
         if isinstance(node, nodes.row):
             text = " ".join("".join(p.text for p in parts if not p.keys).split()).strip(" |")
             if text:

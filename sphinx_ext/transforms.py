@@ -33,6 +33,7 @@ from sphinx_ext.domain import get_domain
 from sphinx_ext.nodes import (
     REFERENCES_SECTION,
     chapter_references,
+    line_of,
     references_title,
     source_citation,
     works_cited,
@@ -237,7 +238,7 @@ def _text_parents(node: nodes.Element) -> Iterator[nodes.Element]:
 
 
 def _replace_in(parent: nodes.Element, docname: str) -> None:
-    base_line = _line_of(parent)
+    base_line = line_of(parent)
     newlines_before = 0
     index = 0
     while index < len(parent.children):
@@ -292,7 +293,7 @@ class _Resolver:
 
     def resolve_citation(self, citation: source_citation) -> None:
         """Replace the parsed items by item records, warning about the unresolved."""
-        location = (citation["docname"], _line_of(citation))
+        location = (citation["docname"], line_of(citation))
         records = [self.record(item, location) for item in citation["parsed"]]
         del citation["parsed"]
         citation["items"] = stored_items(records)
@@ -389,12 +390,3 @@ def _add_references_section(document: nodes.document, docname: str, title: str) 
     section += chapter_references("", auto=True, docname=docname, section_id=section_id)
     target += section
     document.ids[section_id] = section
-
-
-def _line_of(node: nodes.Node) -> int | None:
-    current: nodes.Node | None = node
-    while current is not None:
-        if current.line is not None:
-            return current.line
-        current = current.parent
-    return None

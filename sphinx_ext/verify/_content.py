@@ -27,7 +27,7 @@ from ._lookups import Lookups, WorkMeta
 from ._outcomes import UrlResult
 from ._pages import PageFacts
 from ._settings import VerifySettings
-from ._sources import Source
+from ._sources import Source, year_of
 
 __all__ = ["content_findings", "page_urls", "title_similarity"]
 
@@ -95,14 +95,6 @@ def page_urls(source: Source) -> tuple[str, ...]:
     return tuple(u for u in source.urls if u not in skip)
 
 
-def _year(source: Source) -> int | None:
-    for text in (source.get("year"), source.get("date")):
-        match = re.match(r"^(\d{4})", text)
-        if match:
-            return int(match.group(1))
-    return None
-
-
 def _finding(
     settings: VerifySettings,
     check: Check,
@@ -148,7 +140,7 @@ def _page_checks(
             )
     if page.date is None:
         return
-    year = _year(source)
+    year = year_of(source)
     full = bool(source.get("month")) or bool(_FULL_DATE.match(source.get("date")))
     page_year = int(page.date[:4])
     if year is not None and page_year != year:
@@ -198,7 +190,7 @@ def _identity_checks(
         and not _fold(named).startswith(meta.author)
     ):
         differences.append(f"first author {meta.author!r} (entry: {named or author!r})")
-    year = _year(source)
+    year = year_of(source)
     if year is not None and meta.year is not None and not 0 <= year - meta.year <= slack:
         differences.append(f"year {meta.year} (entry: {year})")
         fix.append(("year", str(meta.year)))

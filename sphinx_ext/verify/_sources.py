@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ._identifiers import arxiv_id_of, doi_of, first_author, urls_in_text
 
-__all__ = ["CitingLocation", "Source"]
+__all__ = ["CitingLocation", "Source", "year_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,3 +111,12 @@ class Source:
         for name in ("howpublished", "note"):
             found.extend(urls_in_text(self.fields.get(name, "")))
         return tuple(dict.fromkeys(found))
+
+
+def year_of(source: Source) -> int | None:
+    """The four-digit year the entry gives (``year``, else the start of ``date``)."""
+    for text in (source.get("year"), source.get("date")):
+        match = re.match(r"^(\d{4})", text)
+        if match:
+            return int(match.group(1))
+    return None

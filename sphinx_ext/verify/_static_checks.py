@@ -31,7 +31,7 @@ from ._identifiers import (
     valid_doi,
 )
 from ._settings import VerifySettings
-from ._sources import CitingLocation, Source
+from ._sources import CitingLocation, Source, year_of
 
 __all__ = ["placeholder_url", "run_static_checks", "source_kind"]
 
@@ -155,14 +155,6 @@ def _is_docs(source: Source) -> bool:
         or "documentation" in keywords
         or bool(_DOCS_TITLE.search(source.get("title")))
     )
-
-
-def _year(source: Source) -> int | None:
-    for text in (source.get("year"), source.get("date")):
-        match = re.match(r"^(\d{4})", text)
-        if match:
-            return int(match.group(1))
-    return None
 
 
 def _keywords(source: Source) -> set[str]:
@@ -329,7 +321,7 @@ def check_identifiers(sources: Iterable[Source]) -> Iterator[_Raw]:
                     f"doi = {{{doi}}}",
                     source.cited_at,
                 )
-        year = _year(source)
+        year = year_of(source)
         for candidate in arxiv_candidates(source.fields):
             parsed = parse_arxiv(candidate)
             if parsed is None:
@@ -423,7 +415,7 @@ def check_duplicates(sources: Sequence[Source]) -> Iterator[_Raw]:
     # Same author or organisation, same year, near-equal title.
     buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
     for source in sources:
-        who, year = authors[source.key], _year(source)
+        who, year = authors[source.key], year_of(source)
         if who and year is not None:
             buckets[(who, year)].append(source.key)
     for keys in buckets.values():
