@@ -37,8 +37,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         SourceNoteDirective,
         WorksCitedDirective,
     )
+    from sphinx_ext.placing import place_on_page
     from sphinx_ext.rendering import html_page
-    from sphinx_ext.resolution import fill_citations
     from sphinx_ext.roles import SourceRole
     from sphinx_ext.sourcecheck import (
         SourceCheckBuilder,
@@ -88,7 +88,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     # After it: chapters are known by their numbers.
     app.connect("env-get-updated", domain.outdated_by_changes, priority=900)
     app.connect("write-started", domain.compute_book)
-    app.connect("doctree-resolved", fill_citations)
+    app.connect("doctree-resolved", place_on_page)
     app.connect("doctree-resolved", rendering.entries.render_before_parallel_writing)
     app.connect("env-check-consistency", static_checks_in_build)
     # Before the themes' own (500), which read the page's contents.

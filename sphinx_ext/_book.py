@@ -69,7 +69,7 @@ class ItemRecord(NamedTuple):
 
     key: str | None
     locator: str | None
-    #: ``resolved``, ``unknown``, ``ambiguous`` (see :class:`~sphinx_ext._resolver.Status`)
+    #: ``resolved``, ``unknown``, ``ambiguous`` (see :class:`~sphinx_ext._matching.Status`)
     #: or :data:`MALFORMED`.
     status: str
     #: The item as written.

@@ -29,7 +29,7 @@ from pybtex.scanner import PybtexSyntaxError
 from sphinxcontrib.bibtex.bibfile import BibData, BibFile
 
 from sphinx_ext.config import config_location
-from sphinx_ext.warnings_ import Subtype, shorten, warn
+from sphinx_ext.diagnostics import Subtype, shorten, warn
 
 if TYPE_CHECKING:
     from pybtex.database import Entry

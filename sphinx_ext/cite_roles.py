@@ -20,7 +20,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinxcontrib.bibtex.citation_target import parse_citation_targets
 
 from sphinx_ext._book import ItemRecord, stored_items
-from sphinx_ext._resolver import Status
+from sphinx_ext._matching import Status
 from sphinx_ext.domain import get_domain
 from sphinx_ext.nodes import source_citation
 

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 import pybtex.plugin
 
 from sphinx_ext._works import Category
+from sphinx_ext.diagnostics import Subtype, shorten, warn
 from sphinx_ext.verify import VerifySettings, config_fields
-from sphinx_ext.warnings_ import Subtype, shorten, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

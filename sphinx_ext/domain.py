@@ -1,6 +1,6 @@
 """The ``citations`` domain: per-document citation state, and the book built from it.
 
-Per document it keeps the citations (with their resolved keys), the
+Per document it keeps the citations (with the keys of their matched works), the
 ``{source-note}`` notes and which placeholder directives the document holds.
 That state is collected in :meth:`CitationsDomain.process_doc`, dropped in
 :meth:`~CitationsDomain.clear_doc` and merged from parallel readers in
@@ -43,11 +43,12 @@ from sphinx_ext._book import (
 )
 from sphinx_ext._formatting import format_entry, format_with_style, plain_text
 from sphinx_ext._links import link_problem
+from sphinx_ext._matching import LabelIndex, Status
 from sphinx_ext._parser import Item as ParsedItem
 from sphinx_ext._parser import parse_items
-from sphinx_ext._resolver import LabelIndex, Status
 from sphinx_ext._works import Category, Work, build_works, letters_over
 from sphinx_ext.chapters import Chapters, find_chapters
+from sphinx_ext.diagnostics import Subtype, shorten, warn
 from sphinx_ext.nodes import (
     REFERENCES_SECTION,
     chapter_references,
@@ -57,7 +58,6 @@ from sphinx_ext.nodes import (
     source_note,
     works_cited,
 )
-from sphinx_ext.warnings_ import Subtype, shorten, warn
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -122,7 +122,7 @@ class CitationsDomain(Domain):
         self._book: Book | None = None
         self._chapters: Chapters | None = None
         self._touched: set[str] = set()
-        #: The renderer of the page being written (sphinx_ext.resolution).
+        #: The renderer of the page being written (sphinx_ext.placing).
         self.page_renderer: object = None
 
     # -- per-document state ---------------------------------------------------

@@ -2,7 +2,7 @@
 
 Read time produces a :class:`source_citation` per citation and placeholders
 for the lists and tables that depend on the whole book. At write time (see
-:mod:`sphinx_ext.resolution`) the placeholders are replaced and each
+:mod:`sphinx_ext.placing`) the placeholders are replaced and each
 citation gets one :class:`source_item` per cited work, so no placeholder
 (:data:`PLACEHOLDERS`) ever reaches a writer; :mod:`sphinx_ext.rendering` has
 the visitors of the others.

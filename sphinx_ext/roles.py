@@ -1,7 +1,7 @@
 """The ``{source}`` role: a citation where brackets are awkward.
 
 ``{source}`Kwon et al., 2023, p. 5``` takes the same items as ``[Source: …]``
-(``;``-separated) and renders the same way. Resolution and its warnings
+(``;``-separated) and renders the same way. Matching and its warnings
 happen with every other citation, in :mod:`sphinx_ext.transforms`.
 """
 

@@ -36,6 +36,7 @@ from sphinx.locale import __
 from sphinx.util import logging
 
 from sphinx_ext._files import write_atomically
+from sphinx_ext.diagnostics import Subtype, warn
 from sphinx_ext.nodes import line_of, source_citation
 from sphinx_ext.verify import (
     CitingLocation,
@@ -54,7 +55,6 @@ from sphinx_ext.verify import (
 from sphinx_ext.verify._bibpatch import bib_patch
 from sphinx_ext.verify._claims import Part, Sentence, sentences_of
 from sphinx_ext.verify._figures import find_figures
-from sphinx_ext.warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
     from docutils.parsers.rst.states import Inliner

@@ -1,11 +1,11 @@
-"""Read time: find ``[Source: …]`` in the text, resolve every item, report problems.
+"""Read time: find ``[Source: …]`` in the text, match every item to its work, report problems.
 
 :class:`SourceCitations` runs once per document after parsing. It replaces
 each ``[Source: …]`` in running text (never in code, math, raw or links) by
-a :class:`~sphinx_ext.nodes.source_citation`, then resolves every item of
+a :class:`~sphinx_ext.nodes.source_citation`, then matches every item of
 every citation of the document, whether it came from the text or from the
 ``{source}`` role, and warns at the item's line about anything it cannot
-resolve. Finally it marks where a chapter's References go when the author
+match. Finally it marks where a chapter's References go when the author
 does not place them.
 """
 
@@ -19,6 +19,7 @@ from sphinx.transforms import SphinxTransform
 
 from sphinx_ext import bibliography
 from sphinx_ext._book import MALFORMED, ItemRecord, stored_items
+from sphinx_ext._matching import Match, Status
 from sphinx_ext._parser import (
     OPENER,
     Citation,
@@ -28,7 +29,7 @@ from sphinx_ext._parser import (
     find_citations,
     shorten,
 )
-from sphinx_ext._resolver import Resolution, Status
+from sphinx_ext.diagnostics import Subtype, warn
 from sphinx_ext.domain import get_domain
 from sphinx_ext.nodes import (
     REFERENCES_SECTION,
@@ -38,9 +39,8 @@ from sphinx_ext.nodes import (
     source_citation,
     works_cited,
 )
-from sphinx_ext.warnings_ import Subtype, warn
 
-__all__ = ["SourceCitations", "build_citation_node", "report_resolution"]
+__all__ = ["SourceCitations", "build_citation_node", "report_unmatched"]
 
 # Text in these is never a citation.
 _SKIPPED = (
@@ -59,9 +59,9 @@ _SKIPPED = (
 def build_citation_node(
     items: tuple[Item | Malformed, ...], docname: str, line: int | None
 ) -> source_citation:
-    """A ``source_citation`` of the parsed *items*, resolved by :class:`SourceCitations`.
+    """A ``source_citation`` of the parsed *items*, matched by :class:`SourceCitations`.
 
-    It has no children until written (:mod:`sphinx_ext.resolution`).
+    It has no children until written (:mod:`sphinx_ext.placing`).
     """
     citation = source_citation(
         "", classes=["source-citation"], docname=docname, line=line, parsed=items
@@ -71,7 +71,7 @@ def build_citation_node(
 
 
 class SourceCitations(SphinxTransform):
-    """Turn ``[Source: …]`` text into nodes, resolve them and report problems."""
+    """Turn ``[Source: …]`` text into nodes, match their items and report problems."""
 
     # After MyST and docutils have built the tree, before domains collect it (850).
     default_priority = 700
@@ -88,9 +88,9 @@ class SourceCitations(SphinxTransform):
             for path in bibliography.bib_paths(self.env.srcdir, self.config):
                 self.env.note_dependency(path)
             domain = get_domain(self.env)
-            resolver = _Resolver(domain.index.resolve)
+            matcher = _ItemMatcher(domain.index.match)
             for citation in citations:
-                resolver.resolve_citation(citation)
+                matcher.match_citation(citation)
         placed = _one_placement_each(self.document)
         if (
             self.config.citations_auto_references
@@ -284,15 +284,15 @@ def _replace_in(parent: nodes.Element, docname: str) -> None:
         index += len(replacement)
 
 
-class _Resolver:
-    """Resolves the items of one document's citations, numbering them in order."""
+class _ItemMatcher:
+    """Matches the items of one document's citations, numbering them in order."""
 
-    def __init__(self, resolve: Callable[[Item], Resolution]) -> None:
-        self.resolve = resolve
+    def __init__(self, match: Callable[[Item], Match]) -> None:
+        self.match = match
         self.count = 0
 
-    def resolve_citation(self, citation: source_citation) -> None:
-        """Replace the parsed items by item records, warning about the unresolved."""
+    def match_citation(self, citation: source_citation) -> None:
+        """Replace the parsed items by item records, warning about the unmatched."""
         location = (citation["docname"], line_of(citation))
         records = [self.record(item, location) for item in citation["parsed"]]
         del citation["parsed"]
@@ -309,34 +309,30 @@ class _Resolver:
                 location=location,
             )
             return ItemRecord(None, None, MALFORMED, item.text, node_id)
-        resolution = self.resolve(item)
-        if resolution.status is not Status.RESOLVED:
-            report_resolution(item.text, resolution, location)
-        return ItemRecord(resolution.key, item.locator, resolution.status.value, item.text, node_id)
+        match = self.match(item)
+        if match.status is not Status.RESOLVED:
+            report_unmatched(item.text, match, location)
+        return ItemRecord(match.key, item.locator, match.status.value, item.text, node_id)
 
 
-def report_resolution(
-    text: str, resolution: Resolution, location: tuple[str | None, int | None]
-) -> None:
-    """Warn about an unresolved item, with candidates or a "did you mean"."""
+def report_unmatched(text: str, match: Match, location: tuple[str | None, int | None]) -> None:
+    """Warn about an unmatched item, with candidates or a "did you mean"."""
     text = shorten(text)
-    if resolution.status is Status.AMBIGUOUS:
-        candidates = "; ".join(f"{label} ({key})" for label, key in resolution.candidates)
+    if match.status is Status.AMBIGUOUS:
+        candidates = "; ".join(f"{label} ({key})" for label, key in match.candidates)
         warn(
             "ambiguous citation %r matches %d works: %s; add the year letter",
             text,
-            len(resolution.candidates),
+            len(match.candidates),
             candidates,
             subtype=Subtype.AMBIGUOUS,
             location=location,
         )
         return
     hint = (
-        f"; did you mean {' or '.join(map(repr, resolution.suggestions))}?"
-        if resolution.suggestions
-        else ""
+        f"; did you mean {' or '.join(map(repr, match.suggestions))}?" if match.suggestions else ""
     )
-    if resolution.missing_year:
+    if match.missing_year:
         warn(
             "malformed citation: no year in %r (expected 'Author/Org, Year')%s",
             text,
@@ -345,7 +341,7 @@ def report_resolution(
             location=location,
         )
         return
-    reason = f" ({resolution.reason})" if resolution.reason else ""
+    reason = f" ({match.reason})" if match.reason else ""
     warn(
         "unknown work %r: not in the bibliography%s%s",
         text,
@@ -372,7 +368,7 @@ def _add_references_section(document: nodes.document, docname: str, title: str) 
     the sections around it. Only a document that cites, or includes others,
     can be a chapter with a list; where the book decides otherwise
     (a subdocument, front matter), the section is dropped when written
-    (:mod:`sphinx_ext.resolution`) and out of the contents before
+    (:mod:`sphinx_ext.placing`) and out of the contents before
     (:func:`sphinx_ext.domain.tocs_follow_the_book`).
     """
     sections = [n for n in document.children if isinstance(n, nodes.section)]

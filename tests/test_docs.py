@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from sphinx_ext.config import PREFIX, CitationsConfig
+from sphinx_ext.diagnostics import SOURCE_CHECK_SUBTYPES, Subtype
 from sphinx_ext.verify import config_fields
-from sphinx_ext.warnings_ import SOURCE_CHECK_SUBTYPES, Subtype
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 

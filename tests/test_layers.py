@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sphinx_ext"
 #: The pure core, as ARCHITECTURE.md lists it (modules and packages).
 CORE = (
     "_parser",
-    "_resolver",
+    "_matching",
     "_works",
     "_formatting",
     "_links",

@@ -15,12 +15,12 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
+from sphinx_ext._matching import Status
 from sphinx_ext._parser import Malformed, parse_items, shorten
-from sphinx_ext._resolver import Status
+from sphinx_ext.diagnostics import Subtype, warn
 from sphinx_ext.domain import get_domain
 from sphinx_ext.nodes import source_citation, source_note
-from sphinx_ext.transforms import report_resolution
-from sphinx_ext.warnings_ import Subtype, warn
+from sphinx_ext.transforms import report_unmatched
 
 __all__ = ["SourceNoteDirective"]
 
@@ -58,13 +58,13 @@ class SourceNoteDirective(SphinxDirective):
             return []
         [item] = items
         assert not isinstance(item, Malformed)
-        resolution = get_domain(self.env).index.resolve(item)
-        if resolution.status is not Status.RESOLVED:
-            report_resolution(item.text, resolution, (docname, line))
+        match = get_domain(self.env).index.match(item)
+        if match.status is not Status.RESOLVED:
+            report_unmatched(item.text, match, (docname, line))
             return []
         content = self._inline_content()
         node = source_note(
-            "", key=resolution.key, note=note, docname=docname, line=line, content=content
+            "", key=match.key, note=note, docname=docname, line=line, content=content
         )
         return [node]
 

@@ -9,7 +9,7 @@ through the page's own translator the first time they meet a work, so each
 format escapes it its own way, and write the same markup for every later
 occurrence: a long book's Works Cited costs a string per entry, not a tree of
 nodes per entry. Other builders get the formatted nodes instead of this node
-(:mod:`sphinx_ext.resolution`). When HTML pages are written in parallel, every
+(:mod:`sphinx_ext.placing`). When HTML pages are written in parallel, every
 entry is rendered in the main process first (:func:`render_before_parallel_writing`).
 """
 
@@ -21,8 +21,8 @@ from docutils import nodes
 from docutils.utils import new_document
 
 from sphinx_ext.domain import get_domain
+from sphinx_ext.placing import writes_entries_as_markup
 from sphinx_ext.rendering.html import in_latin1
-from sphinx_ext.resolution import writes_entries_as_markup
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

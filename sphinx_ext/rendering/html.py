@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from sphinx_ext._citation_map import map_svg
-from sphinx_ext.resolution import (
+from sphinx_ext.placing import (
     expand_when_written,
     fill_list_when_written,
     release_when_written,

@@ -4,7 +4,7 @@ Only pages that cite or list works get ``sphinx-source-citations.css`` (the
 landing highlight, back-link sizes, the previews' look), and only pages that
 cite get ``sphinx-source-citations.js`` (the previews). Both are copied from
 ``sphinx_ext/static`` into the output's ``_static`` folder. EPUB pages get
-neither (:func:`~sphinx_ext.resolution.shows_previews`).
+neither (:func:`~sphinx_ext.placing.shows_previews`).
 
 The Works Cited's sections are made when the page is written, after Sphinx
 made the page's contents; :func:`add_to_page` adds them to the contents the
@@ -22,7 +22,7 @@ from sphinx.environment.adapters.toctree import document_toc
 from sphinx.util.fileutil import copy_asset_file
 
 from sphinx_ext.domain import FREQUENCY, WORKS_CITED, get_domain
-from sphinx_ext.resolution import (
+from sphinx_ext.placing import (
     entries_listed_elsewhere,
     shows_previews,
     works_cited_contents,

@@ -31,7 +31,7 @@ from sphinx import addnodes
 
 from sphinx_ext._citation_map import map_tikz
 from sphinx_ext.domain import get_domain
-from sphinx_ext.resolution import fill_list_when_written, release_when_written
+from sphinx_ext.placing import fill_list_when_written, release_when_written
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -425,7 +425,7 @@ def setup(app: Sphinx) -> None:
     app.connect("builder-inited", _write_package)
     app.connect("builder-inited", _contents_named_by_the_language)
     app.connect("config-inited", chapters_open_any)
-    # After fill_citations (500) has built the table.
+    # After place_on_page (500) has built the table.
     app.connect("doctree-resolved", adjust_tables, priority=600)
     app.connect("doctree-resolved", number_chapters_only, priority=600)
     # Section titles may hold citations whose anchors must follow the heading.

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = ["setup", "unlink_citations"]
 
-_OURS = ("citation-frequency", "works-cited")
+_LISTING_CLASSES = ("citation-frequency", "works-cited")
 
 
 def unlink_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -27,20 +27,20 @@ def unlink_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None
     if app.builder.format != "man":
         return
     for reference in list(doctree.findall(nodes.reference)):
-        if reference.get("internal") and _in_ours(reference):
+        if reference.get("internal") and _in_citation_or_listing(reference):
             # Element.replace, as replace_self refuses to drop the classes.
             reference.parent.replace(reference, reference.children)
 
 
-def _in_ours(node: nodes.Element) -> bool:
+def _in_citation_or_listing(node: nodes.Element) -> bool:
     parent = node.parent
     while parent is not None:
-        if isinstance(parent, source_item) or any(c in parent["classes"] for c in _OURS):
+        if isinstance(parent, source_item) or any(c in parent["classes"] for c in _LISTING_CLASSES):
             return True
         parent = parent.parent
     return False
 
 
 def setup(app: Sphinx) -> None:
-    """Unlink after fill_citations (500) has made the links."""
+    """Unlink after place_on_page (500) has made the links."""
     app.connect("doctree-resolved", unlink_citations, priority=600)

@@ -2,7 +2,7 @@
 
 Pure Python, no Sphinx. The :class:`LabelIndex` is built once per build from
 every :class:`~sphinx_ext._works.Work`; each lookup is then a dictionary hit,
-so resolving costs the same whatever the size of the bibliography.
+so matching costs the same whatever the size of the bibliography.
 
 >>> from pybtex.database import parse_string
 >>> from sphinx_ext._parser import parse_items
@@ -13,10 +13,10 @@ so resolving costs the same whatever the size of the bibliography.
 ... ''', "bibtex")
 >>> index = LabelIndex(build_works(data.entries))
 >>> [item], _ = parse_items("assemblyai, 2025a")
->>> index.resolve(item).key
+>>> index.match(item).key
 'y'
 >>> [item], _ = parse_items("AssemblyAI, 2025")
->>> index.resolve(item).status
+>>> index.match(item).status
 <Status.AMBIGUOUS: 'ambiguous'>
 """
 
@@ -31,11 +31,11 @@ from enum import StrEnum
 from sphinx_ext._parser import Item
 from sphinx_ext._works import Work, normalize_name
 
-__all__ = ["LabelIndex", "Resolution", "Status"]
+__all__ = ["LabelIndex", "Match", "Status"]
 
 
 class Status(StrEnum):
-    """Outcome of resolving one item; the values appear in ``citations.json``."""
+    """Outcome of matching one item; the values appear in ``citations.json``."""
 
     RESOLVED = "resolved"
     UNKNOWN = "unknown"
@@ -43,7 +43,7 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Resolution:
+class Match:
     """The work an item names, or why there is none."""
 
     status: Status
@@ -74,43 +74,41 @@ class LabelIndex:
                 self._years_by_name[name].add(work.year)
                 self._display_name.setdefault(name, alias)
 
-    def resolve(self, item: Item) -> Resolution:
+    def match(self, item: Item) -> Match:
         """Find the work *item* cites; never guesses between candidates."""
         if item.key is not None:
-            return self._resolve_key(item.key)
+            return self._match_key(item.key)
         assert item.name is not None and item.year is not None
         name = normalize_name(item.name)
         candidates = self._by_name_year.get((name, item.year), [])
         if item.letter:
             chosen = [w for w in candidates if w.letter == item.letter]
             if len(chosen) == 1:
-                return Resolution(Status.RESOLVED, chosen[0].key)
+                return Match(Status.RESOLVED, chosen[0].key)
             if candidates:
-                return Resolution(
+                return Match(
                     Status.UNKNOWN,
                     suggestions=tuple(w.cite_label for w in candidates),
                     reason=f"no work '{item.name}, {item.year}{item.letter}'",
                 )
         elif len(candidates) == 1:
-            return Resolution(Status.RESOLVED, candidates[0].key)
+            return Match(Status.RESOLVED, candidates[0].key)
         elif candidates:
-            return Resolution(
+            return Match(
                 Status.AMBIGUOUS,
                 candidates=tuple((w.cite_label, w.key) for w in candidates),
             )
-        return Resolution(Status.UNKNOWN, suggestions=self._suggest(name, item.year))
+        return Match(Status.UNKNOWN, suggestions=self._suggest(name, item.year))
 
-    def _resolve_key(self, key: str) -> Resolution:
+    def _match_key(self, key: str) -> Match:
         found = self._keys_folded.get(key.casefold())
         if found is not None:
-            return Resolution(Status.RESOLVED, found)
+            return Match(Status.RESOLVED, found)
         name = normalize_name(key)
         if name in self._years_by_name:
-            return Resolution(
-                Status.UNKNOWN, suggestions=self._suggest(name, ""), missing_year=True
-            )
+            return Match(Status.UNKNOWN, suggestions=self._suggest(name, ""), missing_year=True)
         close = difflib.get_close_matches(key, self._keys_folded.values(), n=3, cutoff=0.75)
-        return Resolution(Status.UNKNOWN, suggestions=tuple(close))
+        return Match(Status.UNKNOWN, suggestions=tuple(close))
 
     def _suggest(self, name: str, year: str) -> tuple[str, ...]:
         years = self._years_by_name.get(name)

@@ -1,6 +1,6 @@
 """Write time: link citations and fill the lists and tables.
 
-:func:`fill_citations` runs on ``doctree-resolved``, for every builder, on the
+:func:`place_on_page` runs on ``doctree-resolved``, for every builder, on the
 doctree about to be written (for LaTeX, on the whole assembled book; each
 node carries the ``docname`` it was read from). It reads the
 :class:`~sphinx_ext._book.Book` computed once for the build and
@@ -40,6 +40,7 @@ from sphinx_ext._book import (
 from sphinx_ext._citation_map import CitationMap, MapChapter, MapWork, map_text
 from sphinx_ext._works import Category
 from sphinx_ext.chapters import in_reading_order
+from sphinx_ext.diagnostics import Subtype, warn
 from sphinx_ext.domain import CitationsDomain, get_domain
 from sphinx_ext.nodes import (
     REFERENCES_SECTION,
@@ -58,7 +59,6 @@ from sphinx_ext.nodes import (
     whole_book_listing,
     works_cited,
 )
-from sphinx_ext.warnings_ import Subtype, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -68,8 +68,8 @@ __all__ = [
     "WorksCitedContents",
     "entries_listed_elsewhere",
     "expand_when_written",
-    "fill_citations",
     "fill_list_when_written",
+    "place_on_page",
     "release_when_written",
     "shows_previews",
     "works_cited_contents",
@@ -89,37 +89,37 @@ _WRITTEN_AS_RESOLVED = frozenset({"html", "dirhtml", "singlehtml", "latex"})
 _CITATIONS_EXPANDED_WHEN_WRITTEN = frozenset({"html", "dirhtml", "singlehtml"})
 
 
-def fill_citations(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+def place_on_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: link citations to their entries, build every list and table."""
-    renderer = _renderer_for(app.builder, docname)
+    placer = _placer_for(app.builder, docname)
     later = app.builder.name in _CITATIONS_EXPANDED_WHEN_WRITTEN
     # One walk over the tree; the nodes are changed after it, not during.
-    for node in list(doctree.findall(_ours)):
+    for node in list(doctree.findall(_to_place)):
         if isinstance(node, source_citation):
             if later:
-                renderer.hold_citation(node)
+                placer.leave_for_writer(node)
             else:
-                renderer.expand_citation(node)
+                placer.expand_citation(node)
         elif isinstance(node, source_note):
             node.parent.remove(node)
         elif isinstance(node, chapter_references):
-            renderer.place_references(node)
+            placer.place_references(node)
         elif isinstance(node, citation_frequency):
-            node.replace_self(renderer.frequency_table(node["min_chapters"]))
+            node.replace_self(placer.frequency_table(node["min_chapters"]))
         elif isinstance(node, citation_map):
-            node.replace_self(renderer.citation_map(node["min_chapters"]))
+            node.replace_self(placer.citation_map(node["min_chapters"]))
         elif isinstance(node, works_cited):
-            if renderer.works_cited_page not in (None, node.get("docname", docname)):
+            if placer.works_cited_page not in (None, node.get("docname", docname)):
                 warn(
                     "a second {works-cited} shows nothing: the book's Works Cited is %s",
-                    renderer.works_cited_page,
+                    placer.works_cited_page,
                     subtype=Subtype.PLACEMENT,
                     location=node,
                 )
                 node.parent.remove(node)
             else:
                 anchor = _toc_anchor(doctree, node)
-                node.replace_self(renderer.works_cited(node["min_chapters"], anchor))
+                node.replace_self(placer.works_cited(node["min_chapters"], anchor))
 
 
 def _toc_anchor(doctree: nodes.document, node: nodes.Element) -> str:
@@ -148,26 +148,26 @@ def entries_listed_elsewhere(builder: Builder, page: str) -> nodes.Element | Non
     those outside chapters to the Works Cited: their previews show these
     copies (``rendering.html_page``). One per work, as in a References list.
     """
-    renderer = _renderer_for(builder, page)
-    target = renderer.list_page_of(page)
-    records = renderer.domain.stored_citations.get(page, ())
+    placer = _placer_for(builder, page)
+    target = placer.list_page_of(page)
+    records = placer.domain.stored_citations.get(page, ())
     if target is None or target == page or not records:
         return None
-    chapter = renderer.book.chapter_of.get(target)
+    chapter = placer.book.chapter_of.get(target)
     noted = {}
     if chapter is not None:
-        noted = {entry.key: entry for entry in renderer.book.references(chapter) if entry.note}
+        noted = {entry.key: entry for entry in placer.book.references(chapter) if entry.note}
     listing = nodes.enumerated_list("", classes=["source-previews"])
     seen: set[str] = set()
     for record in records:
         for item in item_records(record[1]):
             key = item.key
-            if key is None or key in seen or key not in renderer.book.anchors:
+            if key is None or key in seen or key not in placer.book.anchors:
                 continue
             seen.add(key)
-            entry = reference_entry("", ids=[renderer.book.anchors[key]])
-            note = renderer.note(chapter, noted[key]) if chapter and key in noted else None
-            entry += renderer.formatted(key, note)
+            entry = reference_entry("", ids=[placer.book.anchors[key]])
+            note = placer.note(chapter, noted[key]) if chapter and key in noted else None
+            entry += placer.formatted(key, note)
             listing += entry
     return listing if seen else None
 
@@ -187,7 +187,7 @@ def expand_when_written(builder: Builder, citation: nodes.Element) -> None:
     page = citation.get("page")
     if page is not None:
         assert isinstance(citation, source_citation)
-        _renderer_for(builder, page).expand_citation(citation)
+        _placer_for(builder, page).expand_citation(citation)
 
 
 def fill_list_when_written(builder: Builder, listing: nodes.Element) -> None:
@@ -195,7 +195,7 @@ def fill_list_when_written(builder: Builder, listing: nodes.Element) -> None:
     page = listing.get("page")
     if page is not None and not listing.children:
         assert isinstance(listing, references_list)
-        _renderer_for(builder, page).fill_list(listing)
+        _placer_for(builder, page).fill_list(listing)
 
 
 def release_when_written(node: nodes.Element) -> None:
@@ -217,21 +217,22 @@ def _dismantle(children: list[nodes.Node]) -> None:
             stack.extend(node.children)
 
 
-def _renderer_for(builder: Builder, page: str) -> _Renderer:
-    """The renderer of the page being written: one for its doctree-resolved, citations and lists."""
+def _placer_for(builder: Builder, page: str) -> PagePlacer:
+    """The placer of the page being written: one for its doctree-resolved, citations and lists."""
     domain = get_domain(builder.env)
-    renderer = domain.page_renderer
+    placer = domain.page_renderer
     if (
-        not isinstance(renderer, _Renderer)
-        or renderer.docname != page
-        or renderer.builder is not builder
-        or renderer.book is not domain.book
+        not isinstance(placer, PagePlacer)
+        or placer.docname != page
+        or placer.builder is not builder
+        or placer.book is not domain.book
     ):
-        renderer = domain.page_renderer = _Renderer(domain, builder, page)
-    return renderer
+        placer = domain.page_renderer = PagePlacer(domain, builder, page)
+    return placer
 
 
-def _ours(node: nodes.Node) -> bool:
+def _to_place(node: nodes.Node) -> bool:
+    """The nodes :func:`place_on_page` replaces: citations, notes and placeholders."""
     return isinstance(
         node,
         source_citation
@@ -243,7 +244,9 @@ def _ours(node: nodes.Node) -> bool:
     )
 
 
-class _Renderer:
+class PagePlacer:
+    """Places one page's citations, lists and tables, for one builder and one book."""
+
     def __init__(self, domain: CitationsDomain, builder: Builder, docname: str) -> None:
         self.domain = domain
         self.book: Book = domain.book
@@ -287,7 +290,7 @@ class _Renderer:
         citation.children = []
         citation.extend(children)
 
-    def hold_citation(self, citation: source_citation) -> None:
+    def leave_for_writer(self, citation: source_citation) -> None:
         """Leave the citation for :func:`expand_when_written`, with its text for search."""
         citation["page"] = self.docname
         records = item_records(citation.get("items", ()))

@@ -1,12 +1,12 @@
-"""Labels, letters and resolution on their own, no Sphinx."""
+"""Labels, letters and matching on their own, no Sphinx."""
 
 from __future__ import annotations
 
 import pytest
 from pybtex.database import parse_string
 
+from sphinx_ext._matching import LabelIndex, Status
 from sphinx_ext._parser import Item, parse_items
-from sphinx_ext._resolver import LabelIndex, Status
 from sphinx_ext._works import Category, build_works, letters
 
 BIB = r"""
@@ -85,16 +85,16 @@ def test_letters_beyond_z() -> None:
         ("Beyer et al., 2016, p. 42", "sre"),
     ],
 )
-def test_resolves(index: LabelIndex, text: str, key: str) -> None:
-    resolution = index.resolve(item(text))
-    assert (resolution.status, resolution.key) == (Status.RESOLVED, key)
+def test_matches(index: LabelIndex, text: str, key: str) -> None:
+    match = index.match(item(text))
+    assert (match.status, match.key) == (Status.RESOLVED, key)
 
 
 def test_ambiguous_lists_every_candidate_lettered(index: LabelIndex) -> None:
-    resolution = index.resolve(item("AssemblyAI, 2025"))
-    assert resolution.status is Status.AMBIGUOUS
-    assert resolution.key is None
-    assert resolution.candidates == (
+    match = index.match(item("AssemblyAI, 2025"))
+    assert match.status is Status.AMBIGUOUS
+    assert match.key is None
+    assert match.candidates == (
         ("AssemblyAI, 2025a", "rule"),
         ("AssemblyAI, 2025b", "overview"),
         ("AssemblyAI, 2025c", "pricing"),
@@ -102,41 +102,41 @@ def test_ambiguous_lists_every_candidate_lettered(index: LabelIndex) -> None:
 
 
 def test_wrong_year_suggests_the_right_one(index: LabelIndex) -> None:
-    resolution = index.resolve(item("Lee, 2022"))
-    assert resolution.status is Status.UNKNOWN
-    assert resolution.suggestions == ("Lee, 2021",)
+    match = index.match(item("Lee, 2022"))
+    assert match.status is Status.UNKNOWN
+    assert match.suggestions == ("Lee, 2021",)
 
 
 def test_misspelt_name_suggests_close_labels(index: LabelIndex) -> None:
-    resolution = index.resolve(item("Kwonn et al., 2023"))
-    assert resolution.status is Status.UNKNOWN
-    assert "Kwon et al., 2023" in resolution.suggestions
+    match = index.match(item("Kwonn et al., 2023"))
+    assert match.status is Status.UNKNOWN
+    assert "Kwon et al., 2023" in match.suggestions
 
 
 def test_letter_that_does_not_exist(index: LabelIndex) -> None:
-    resolution = index.resolve(item("AssemblyAI, 2025d"))
-    assert resolution.status is Status.UNKNOWN
-    assert len(resolution.suggestions) == 3
+    match = index.match(item("AssemblyAI, 2025d"))
+    assert match.status is Status.UNKNOWN
+    assert len(match.suggestions) == 3
 
 
 def test_letter_on_a_unique_work_is_unknown(index: LabelIndex) -> None:
-    assert index.resolve(item("Lee, 2021a")).status is Status.UNKNOWN
+    assert index.match(item("Lee, 2021a")).status is Status.UNKNOWN
 
 
 def test_name_without_year_is_a_missing_year(index: LabelIndex) -> None:
-    resolution = index.resolve(item("Lee"))
-    assert resolution.missing_year
-    assert resolution.suggestions == ("Lee, 2021",)
+    match = index.match(item("Lee"))
+    assert match.missing_year
+    assert match.suggestions == ("Lee, 2021",)
 
 
 def test_unknown_key_suggests_close_keys(index: LabelIndex) -> None:
-    resolution = index.resolve(item("kwonn"))
-    assert resolution.status is Status.UNKNOWN
-    assert resolution.suggestions == ("kwon",)
+    match = index.match(item("kwonn"))
+    assert match.status is Status.UNKNOWN
+    assert match.suggestions == ("kwon",)
 
 
 def test_nothing_close_suggests_nothing(index: LabelIndex) -> None:
-    assert index.resolve(item("Zzyzx, 1999")).suggestions == ()
+    assert index.match(item("Zzyzx, 1999")).suggestions == ()
 
 
 def test_categories() -> None:
