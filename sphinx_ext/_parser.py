@@ -149,10 +149,6 @@ class Citation:
     end: int
     items: tuple[Item | Malformed, ...]
 
-    @property
-    def well_formed_items(self) -> tuple[Item, ...]:
-        return tuple(item for item in self.items if isinstance(item, Item))
-
 
 @dataclass(frozen=True, slots=True)
 class UnclosedCitation:

@@ -81,23 +81,6 @@ class Check(StrEnum):
         """The finding kind an outcome gives, ``None`` for outcomes that are not findings."""
         return _BY_OUTCOME.get(outcome)
 
-    @property
-    def is_static(self) -> bool:
-        return self in _STATIC
-
-
-_STATIC = frozenset(
-    {
-        Check.PLACEHOLDER_URL,
-        Check.SHARED_URL,
-        Check.MISSING_URL,
-        Check.YEAR_ONLY,
-        Check.MISSING_PAGES,
-        Check.DUPLICATE,
-        Check.ARXIV_YEAR,
-        Check.MALFORMED_ID,
-    }
-)
 
 _BY_OUTCOME = {
     Outcome.REDIRECTED: Check.URL_REDIRECTED,

@@ -63,9 +63,6 @@ class Lookups:
     def get(self, key: str) -> WorkMeta | None:
         return self.found.get(key)
 
-    def answered(self, key: str) -> bool:
-        return key in self.found
-
 
 def parse_csl_json(body: bytes) -> WorkMeta | None:
     """Title, first author and year of a CSL-JSON record, or ``None``."""

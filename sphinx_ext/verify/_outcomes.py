@@ -87,10 +87,6 @@ class UrlResult:
     page: PageFacts | None = None
     """What the body said, when it was read (content checks); ``None`` when it was not."""
 
-    @property
-    def final_url(self) -> str:
-        return self.redirects[-1].location if self.redirects else self.url
-
     def to_json(self) -> dict[str, Any]:
         # Field by field: dataclasses.asdict would deep-copy every page's figures.
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}

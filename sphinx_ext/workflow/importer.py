@@ -90,7 +90,6 @@ class Work:
     #: How the other entries differ, and the rule that merged them.
     merged: tuple[str, ...] = ()
     #: Why the category is what it is.
-    category_reason: str = ""
 
     @property
     def chapters(self) -> tuple[int, ...]:
@@ -384,13 +383,13 @@ def _categorise(listing: Listing, works: Sequence[Work]) -> None:
         category = next((c for c in Category if c.heading == heading), None)
         intrinsic = _intrinsic(work)
         if category is not None and strength == "strong":
-            work.category, work.category_reason = category, "named in Source Categories"
+            work.category = category  # named in Source Categories
         elif intrinsic is not None:
-            work.category, work.category_reason = intrinsic[0], intrinsic[1]
+            work.category = intrinsic[0]
         elif category is not None:
-            work.category, work.category_reason = category, "its author named in Source Categories"
+            work.category = category  # its author named in Source Categories
         else:
-            work.category, work.category_reason = Category.INDUSTRY, "the default"
+            work.category = Category.INDUSTRY
 
 
 def _entry_type(work: Work) -> str:
