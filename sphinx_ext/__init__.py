@@ -44,8 +44,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         SourceCheckBuilder,
         collect_sentences,
         measured_role,
-        merge_sentences,
-        purge_sentences,
         start_network_checks,
         static_checks_in_build,
     )
@@ -75,8 +73,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_builder(SourceCheckBuilder)
     app.add_role("measured", measured_role)
     app.connect("doctree-read", collect_sentences)
-    app.connect("env-purge-doc", purge_sentences)
-    app.connect("env-merge-info", merge_sentences)
     app.connect("env-before-read-docs", start_network_checks, priority=900)
 
     # Before sphinxcontrib-bibtex's own parse (500), so that ours reports errors.

@@ -32,7 +32,6 @@ from sphinx_ext.config import config_location
 from sphinx_ext.diagnostics import Subtype, shorten, warn
 
 if TYPE_CHECKING:
-    from pybtex.database import Entry
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
@@ -330,11 +329,6 @@ def entry_locations(paths: list[Path], encoding: str) -> dict[str, str]:
 def bibdata(env: BuildEnvironment) -> BibData:
     """The parsed bibliography, as sphinxcontrib-bibtex keeps it."""
     return cast("BibtexDomain", env.get_domain("cite")).bibdata
-
-
-def entries(env: BuildEnvironment) -> dict[str, Entry]:
-    """Every entry of the bibliography, by key, in file order."""
-    return dict(bibdata(env).data.entries)
 
 
 def report(problem: Problem, paths: list[Path]) -> None:

@@ -129,8 +129,12 @@ class RetargetCiteLinks(SphinxPostTransform):
         if chapter is None or not domain.shows_list(chapter):
             return None
         list_docname = domain.book.by_docname[chapter].references_docname
+        # The builder as builder-inited gave it: Sphinx offers a post-transform no public one.
+        builder = domain.build_state.builder
+        if builder is None:
+            return None
         try:
-            return self.env._app.builder.get_relative_uri(self.env.docname, list_docname)
+            return builder.get_relative_uri(self.env.docname, list_docname)
         except NoUri:
             return None
 

@@ -17,7 +17,6 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError, SphinxError
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-from sphinx_ext import bibliography
 from sphinx_ext.domain import CitationsDomain
 from sphinx_ext.workflow.export import Cited, CitedChapter
 
@@ -70,7 +69,7 @@ def collect(srcdir: Path) -> tuple[Cited, list[str]]:
 def _cited(app: Sphinx, domain: CitationsDomain) -> Cited:
     book = domain.book
     works = domain.works
-    entries = bibliography.entries(app.env)
+    entries = dict(domain.build_state.entries)
     order: dict[str, None] = {}
     chapters = []
     # Chapters are numbered by their place in the book, as the Markdown convention does.

@@ -1,15 +1,20 @@
 """The ``citations`` domain: per-document citation state, and the book built from it.
 
-Per document it keeps the citations (with the keys of their matched works), the
-``{source-note}`` notes and which placeholder directives the document holds.
-That state is collected in :meth:`CitationsDomain.process_doc`, dropped in
-:meth:`~CitationsDomain.clear_doc` and merged from parallel readers in
-:meth:`~CitationsDomain.merge_domaindata`, so reading is parallel safe.
+Its :attr:`~CitationsDomain.data` is per document only: the citations (with
+the keys of their matched works), the ``{source-note}`` notes, which
+placeholder directives the document holds, the References section added to
+it and, for the ``sourcecheck`` builder, its sentences stating figures. That
+data is collected in :meth:`CitationsDomain.process_doc` (the sentences on
+``doctree-read``), dropped in :meth:`~CitationsDomain.clear_doc` and merged
+from parallel readers in :meth:`~CitationsDomain.merge_domaindata`, so
+reading is parallel safe.
 
-Everything that depends on every chapter (the :class:`~sphinx_ext._book.Book`)
-is computed once per build, after reading (``env-get-updated``, or
-``write-started`` when nothing was read), never per document; the works and
-their label index once per build, on ``builder-inited``.
+What one build computes lives in one typed object, never pickled,
+:attr:`CitationsDomain.state` (:mod:`sphinx_ext.build_state`): the works and
+their label index, made on ``builder-inited``; and everything that depends on
+every chapter (the :class:`~sphinx_ext._book.Book`, the entries' style and
+labels), computed once per build after reading (``env-get-updated``, or
+``write-started`` when nothing was read), never per document.
 """
 
 from __future__ import annotations
@@ -41,12 +46,12 @@ from sphinx_ext._book import (
     item_records,
     stored_items,
 )
-from sphinx_ext._formatting import format_entry, format_with_style, plain_text
 from sphinx_ext._links import link_problem
 from sphinx_ext._matching import LabelIndex, Status
 from sphinx_ext._parser import Item as ParsedItem
 from sphinx_ext._parser import parse_items
 from sphinx_ext._works import Category, Work, build_works, letters_over
+from sphinx_ext.build_state import BookState, BuildState
 from sphinx_ext.chapters import Chapters, find_chapters
 from sphinx_ext.diagnostics import Subtype, shorten, warn
 from sphinx_ext.nodes import (
@@ -64,7 +69,6 @@ if TYPE_CHECKING:
     from collections.abc import Set as AbstractSet
 
     from pybtex.database import Entry
-    from pybtex.richtext import Text
     from pybtex.style.formatting import BaseStyle
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
@@ -72,9 +76,9 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
     from sphinxcontrib.bibtex.domain import BibtexDomain
 
-__all__ = ["CitationsDomain", "get_domain"]
+    from sphinx_ext.verify._claims import Sentence
 
-_DOCUTILS = pybtex.plugin.find_plugin("pybtex.backends", "docutils")()
+__all__ = ["CitationsDomain", "get_domain"]
 
 #: Placements recorded per document.
 WORKS_CITED = "works-cited"
@@ -90,40 +94,21 @@ class CitationsDomain(Domain):
 
     name = "citations"
     label = "Citations"
-    data_version = 3
+    data_version = 4
     initial_data: ClassVar[dict[str, Any]] = {
         "citations": {},  # docname -> list[StoredCitation]
         "notes": {},  # docname -> list[NoteRecord]
         "placements": {},  # docname -> sorted list of placement names
         "sections": {},  # docname -> (id, title) of the References section added to it
+        "sentences": {},  # docname -> list[Sentence], read by the sourcecheck builder only
     }
+    #: The per-document tables of :attr:`data`.
+    _PER_DOCUMENT = ("citations", "notes", "placements", "sections", "sentences")
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
-        # Transient, per process: never pickled with the environment.
-        self._entries: Mapping[str, Entry] = {}
-        self._works: dict[str, Work] = {}
-        self._index: LabelIndex | None = None
-        self._formatted: dict[str, Text] = {}
-        self._plain: dict[str, str] = {}
-        #: The book's pybtex style for list entries, or ``None`` for the seed's look.
-        self._style: BaseStyle | None = None
-        #: key → the label its entry shows in that style (``KL93a``).
-        self.style_labels: dict[str, str] = {}
-        #: chapter docname → key → the label of a ``{bibliography}`` in that chapter.
-        self.chapter_labels: dict[str, dict[str, str]] = {}
-        self.book_chapters: list[Chapter] = []
-        #: Works whose year letter among the cited works is not the bibliography's.
-        self._relettered: set[str] = set()
-        #: ``(builder name, key)`` → the entry as that builder writes it.
-        self.entry_markup: dict[tuple[str, str], str] = {}
-        #: Builders whose every entry is in :attr:`entry_markup` already.
-        self.entries_rendered_by: set[str] = set()
-        self._book: Book | None = None
-        self._chapters: Chapters | None = None
-        self._touched: set[str] = set()
-        #: The renderer of the page being written (sphinx_ext.placing).
-        self.page_renderer: object = None
+        #: This build's bibliography and book, in this process (never pickled).
+        self.state: BuildState | None = None
 
     # -- per-document state ---------------------------------------------------
 
@@ -149,20 +134,25 @@ class CitationsDomain(Domain):
     def placements(self) -> dict[str, list[str]]:
         return cast("dict[str, list[str]]", self.data["placements"])
 
+    @property
+    def sentences(self) -> dict[str, list[Sentence]]:
+        """docname → the sentences of the book that state figures (sourcecheck builds only)."""
+        return cast("dict[str, list[Sentence]]", self.data["sentences"])
+
     def clear_doc(self, docname: str) -> None:
-        self._touched.add(docname)
-        for table in (self.stored_citations, self.notes, self.placements, self.added_sections):
-            table.pop(docname, None)
+        self.build_state.read.add(docname)
+        for name in self._PER_DOCUMENT:
+            self.data[name].pop(docname, None)
 
     def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
-        for name in ("citations", "notes", "placements", "sections"):
+        for name in self._PER_DOCUMENT:
             for docname, value in otherdata[name].items():
                 if docname in docnames:
                     self.data[name][docname] = value
-        self._touched.update(docnames)
+        self.build_state.read.update(docnames)
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
-        self._touched.add(docname)
+        self.build_state.read.add(docname)
         records: list[StoredCitation] = []
         notes: list[NoteRecord] = []
         placements: set[str] = set()
@@ -216,75 +206,43 @@ class CitationsDomain(Domain):
         # Citations are not cross-reference targets of the ``any`` role.
         return []
 
-    # -- the bibliography, once per build -------------------------------------
+    # -- the bibliography and the book, once per build -----------------------
 
-    def load_works(self) -> None:
-        """Build the works, the label index and the entry cache from the bibliography."""
+    def load_works(self, builder: Builder | None = None) -> BuildState:
+        """A new :class:`BuildState`: the works and their label index, from the bibliography."""
         entries = bibliography.bibdata(self.env).data.entries
-        self._entries = entries
-        self._works = build_works(entries, _type_categories(self.env.config))
-        self._index = LabelIndex(self._works)
-        self._formatted = {}
-        self._plain = {}
-        self.entry_markup = {}
-        self.entries_rendered_by = set()
+        works = build_works(entries, _type_categories(self.env.config))
+        self.state = BuildState(builder, entries, works, LabelIndex(works))
+        return self.state
+
+    @property
+    def build_state(self) -> BuildState:
+        """This build's state (made on ``builder-inited``, or when first asked)."""
+        return self.state if self.state is not None else self.load_works()
 
     @property
     def works(self) -> dict[str, Work]:
-        """Every work of the bibliography, by key."""
-        if self._index is None:
-            self.load_works()
-        return self._works
+        """Every work of the bibliography, by key (once the book is computed, with its letters)."""
+        state = self.build_state
+        return state.book.works if state.book is not None else state.works
 
     @property
     def index(self) -> LabelIndex:
         """The label index, built once per build (before parallel readers fork)."""
-        if self._index is None:
-            self.load_works()
-        assert self._index is not None
-        return self._index
+        return self.build_state.index
 
-    def formatted(self, key: str) -> Text:
-        """The entry of *key* as rich text, formatted once per build."""
-        found = self._formatted.get(key)
-        if found is None:
-            entry, work = self._entries[key], self.works[key]
-            if self._style is None:
-                found = format_entry(work, entry)
-            else:
-                # The label is the list's to add (label_in): it may differ by chapter.
-                found = format_with_style(self._style, "", work, entry)
-            self._formatted[key] = found
-        return found
-
-    def entry_nodes(self, key: str) -> list[nodes.Node]:
-        """The entry of *key* as new docutils nodes (emphasis, links, text)."""
-        rendered: list[nodes.Node] = self.formatted(key).render(_DOCUTILS)
-        return rendered
-
-    def drop_rich_text(self, key: str) -> None:
-        """Forget the rich text of *key*, rendered for good (it is made again if asked).
-
-        A large book's entries would otherwise stay until the build ends, in
-        the way of every garbage collection.
-        """
-        self._formatted.pop(key, None)
-
-    def entry_text(self, key: str) -> str:
-        """The entry of *key* as plain text, once per build."""
-        found = self._plain.get(key)
-        if found is None:
-            found = self._plain[key] = plain_text(self.formatted(key))
-        return found
-
-    # -- the book, once per build ---------------------------------------------
+    @property
+    def book_state(self) -> BookState:
+        """The book and what is derived from it; computed on first use after reading."""
+        state = self.build_state
+        if state.book is None:
+            state.book = self.compute_book()
+        return state.book
 
     @property
     def book(self) -> Book:
         """The book-wide view; computed on first use after reading."""
-        if self._book is None:
-            self._book = self.compute_book()
-        return self._book
+        return self.book_state.book
 
     def find_chapters(self) -> Chapters:
         """The book's chapters, with what a warning about their numbers needs."""
@@ -300,36 +258,47 @@ class CitationsDomain(Domain):
             self.env, list_docs, mode, {*self.pages_of_whole_book(), *bibliographies}
         )
 
-    def compute_book(self) -> Book:
-        self._chapters = found = self.find_chapters()
+    def compute_book(self) -> BookState:
+        """The book of what was read, and everything derived from it, for this build."""
+        state = self.build_state
+        found = self.find_chapters()
         config = self.env.config
         role_book = self.cites_with_roles()
+        works = state.works
+        relettered: dict[str, Work] = {}
         if _letters_mode(config, role_book) == "cited":
             cited = (
                 item[0]
                 for citations in self.stored_citations.values()
                 for citation in citations
                 for item in citation[1]
-                if item[0] is not None and item[0] in self.works
+                if item[0] is not None and item[0] in works
             )
-            relettered = letters_over(self.works, cited)
-            self._works = {**self.works, **relettered}
-            self._relettered = set(relettered)
-        labels = {key: work.cite_label for key, work in self.works.items()}
+            relettered = letters_over(works, cited)
+            works = {**works, **relettered}
+        labels = {key: work.cite_label for key, work in works.items()}
         order = config.citations_references_order
         book = build_book(found.chapters, self.citation_records(), self.notes, labels, order)
-        style = _style_name(config, role_book)
-        self._style = _pybtex_style(style) if style else None
-        self.book_chapters = book.chapters
-        self.style_labels = (
-            self._cite_labels(self._style, [key for key, _ in book.frequency])
-            if self._style is not None
-            else {}
-        )
+        style_name = _style_name(config, role_book)
+        style = _pybtex_style(style_name) if style_name else None
+        style_labels: dict[str, str] = {}
+        chapter_labels: dict[str, dict[str, str]] = {}
+        if style is not None:
+            keys = [key for key, _ in book.frequency]
+            style_labels, chapter_labels = _cite_labels(
+                self.env, style, keys, book.chapters, state.entries
+            )
         # Entries are formatted for this book's style and letters.
-        self._formatted, self._plain = {}, {}
-        self.entry_markup, self.entries_rendered_by = {}, set()
-        return book
+        return BookState(
+            book,
+            found,
+            works,
+            frozenset(relettered),
+            state.entries,
+            style,
+            style_labels,
+            chapter_labels,
+        )
 
     def cites_with_roles(self) -> bool:
         """Whether the book cites with sphinxcontrib-bibtex's roles (a ``{cite}`` book)."""
@@ -338,66 +307,6 @@ class CitationsDomain(Domain):
             for citations in self.stored_citations.values()
             for citation in citations
         )
-
-    def _cite_labels(self, style: BaseStyle, keys: list[str]) -> dict[str, str]:
-        """The label of each cited work, as the book's bibliography shows it.
-
-        Where a ``{bibliography}`` lists the work, its label there (the one
-        inline ``{cite}`` text shows, sphinxcontrib-bibtex resolving a
-        citation to the last bibliography listing its key); otherwise the
-        style's label among such works.
-        """
-        bibtex = cast("BibtexDomain", self.env.get_domain("cite"))
-        labels: dict[str, str] = {}
-        in_document: dict[str, dict[str, str]] = {}
-        for citation in bibtex.citations:
-            bibliography = bibtex.bibliographies.get(citation.bibliography_key)
-            if bibliography is not None and bibliography.list_ == "citation":
-                label = citation.formatted_entry.label
-                labels[citation.key] = label
-                docname = citation.bibliography_key.docname
-                in_document.setdefault(docname, {}).setdefault(citation.key, label)
-        # A chapter with a bibliography of its own (sphinxcontrib-bibtex's
-        # per-chapter recipe): its citations resolve there, with its labels.
-        self.chapter_labels = {}
-        for chapter in self.book_chapters:
-            own: dict[str, str] = {}
-            for docname in chapter.docnames:
-                for key, label in in_document.get(docname, {}).items():
-                    own.setdefault(key, label)
-            if own:
-                self.chapter_labels[chapter.docname] = own
-        unlisted = [self._entries[key] for key in keys if key not in labels]
-        if unlisted:
-            try:
-                ordered = list(style.sort(unlisted))
-                labels.update(
-                    (entry.key, label)
-                    for label, entry in zip(style.format_labels(ordered), ordered, strict=True)
-                )
-            except (FieldIsMissing, AttributeError, KeyError, TypeError):
-                pass  # entries without a label keep the seed's look
-        return {key: labels[key] for key in keys if key in labels}
-
-    def label_in(self, chapter: str | None, key: str) -> str:
-        """The label *key*'s entry shows in *chapter*'s list (or the Works Cited's): "" in the seed's look."""
-        if chapter is not None:
-            own = self.chapter_labels.get(chapter, {}).get(key)
-            if own is not None:
-                return own
-        return self.style_labels.get(key, "")
-
-    def shown_state(self) -> dict[str, str]:
-        """key → how its entry reads (label, letter, style), for every work a chapter cites.
-
-        Kept between builds: a work whose entry changed (a letter moved, a
-        label renumbered) makes every chapter citing it be written again.
-        """
-        style = type(self._style).__name__ if self._style is not None else "seed"
-        return {
-            key: f"{self.works[key].cite_label}\x00{self.style_labels.get(key, '')}\x00{style}"
-            for key, _ in self.book.frequency
-        }
 
     def shows_list(self, chapter: str) -> bool:
         """Whether the chapter's References appear anywhere (placed, or automatic)."""
@@ -451,6 +360,53 @@ class _CitationRecords(Mapping[str, list[CitationRecord]]):
 
     def __len__(self) -> int:
         return len(self._stored)
+
+
+def _cite_labels(
+    env: BuildEnvironment,
+    style: BaseStyle,
+    keys: list[str],
+    chapters: list[Chapter],
+    entries: Mapping[str, Entry],
+) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The label of each cited work, as the book's bibliography shows it.
+
+    Where a ``{bibliography}`` lists the work, its label there (the one
+    inline ``{cite}`` text shows, sphinxcontrib-bibtex resolving a
+    citation to the last bibliography listing its key); otherwise the
+    style's label among such works.
+    """
+    bibtex = cast("BibtexDomain", env.get_domain("cite"))
+    labels: dict[str, str] = {}
+    in_document: dict[str, dict[str, str]] = {}
+    for citation in bibtex.citations:
+        bibliography = bibtex.bibliographies.get(citation.bibliography_key)
+        if bibliography is not None and bibliography.list_ == "citation":
+            label = citation.formatted_entry.label
+            labels[citation.key] = label
+            docname = citation.bibliography_key.docname
+            in_document.setdefault(docname, {}).setdefault(citation.key, label)
+    # A chapter with a bibliography of its own (sphinxcontrib-bibtex's
+    # per-chapter recipe): its citations resolve there, with its labels.
+    chapter_labels: dict[str, dict[str, str]] = {}
+    for chapter in chapters:
+        own: dict[str, str] = {}
+        for docname in chapter.docnames:
+            for key, label in in_document.get(docname, {}).items():
+                own.setdefault(key, label)
+        if own:
+            chapter_labels[chapter.docname] = own
+    unlisted = [entries[key] for key in keys if key not in labels]
+    if unlisted:
+        try:
+            ordered = list(style.sort(unlisted))
+            labels.update(
+                (entry.key, label)
+                for label, entry in zip(style.format_labels(ordered), ordered, strict=True)
+            )
+        except (FieldIsMissing, AttributeError, KeyError, TypeError):
+            pass  # entries without a label keep the seed's look
+    return {key: labels[key] for key in keys if key in labels}, chapter_labels
 
 
 def _type_categories(config: Config) -> dict[str, Category]:
@@ -601,8 +557,8 @@ def _report_stray_notes(domain: CitationsDomain, docnames: Iterable[str]) -> Non
 
 def _report_repeated_numbers(domain: CitationsDomain, env: BuildEnvironment) -> None:
     """Warn, once per reading, where the book shows two chapters under one number."""
-    found = domain._chapters
-    if found is None or not found.repeated_numbers:
+    found = domain.book_state.chapters
+    if not found.repeated_numbers:
         return
     warn(
         "two chapters show the same number: each numbered toctree of %s starts again at 1; "
@@ -617,8 +573,9 @@ def _report_repeated_numbers(domain: CitationsDomain, env: BuildEnvironment) -> 
 
 def shows_added_section(domain: CitationsDomain, chapter: Chapter) -> bool:
     """Whether *chapter*'s own document keeps the References section added to it."""
+    works = domain.works
     return chapter.references_docname == chapter.docname and any(
-        item[0] is not None and item[0] in domain.works
+        item[0] is not None and item[0] in works
         for docname in chapter.docnames
         for citation in domain.stored_citations.get(docname, ())
         for item in citation[1]
@@ -719,7 +676,7 @@ def load_works(app: Sphinx) -> None:
     at its entry, in every build.
     """
     domain = get_domain(app.env)
-    domain.load_works()
+    domain.load_works(app.builder)
     unlinked = [
         (key, work.url, problem)
         for key, work in domain.works.items()
@@ -741,9 +698,9 @@ def load_works(app: Sphinx) -> None:
 
 def compute_book(app: Sphinx, builder: Builder) -> None:
     """``write-started``: the book, once, before any page is written."""
-    domain = get_domain(app.env)
-    if domain._book is None:
-        domain._book = domain.compute_book()
+    state = get_domain(app.env).build_state
+    if state.book is None:
+        state.book = get_domain(app.env).compute_book()
 
 
 def outdated_by_changes(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
@@ -754,9 +711,10 @@ def outdated_by_changes(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:
     to, must be written again.
     """
     domain = get_domain(env)
-    touched, domain._touched = domain._touched, set()
+    state = domain.build_state
+    touched, state.read = state.read, set()
     # Section numbers are assigned by now (priority 900): the book is final.
-    domain._book = None
+    state.book = None
     if not touched:
         return []
     outdated = set(domain.pages_showing_every_chapter())
@@ -785,7 +743,7 @@ def _lists_shown_differently(domain: CitationsDomain) -> set[str]:
     A citation added in one chapter may give another chapter's work a year
     letter, or the book its first ``{cite}`` role and so its pybtex style.
     """
-    shown = domain.shown_state()
+    shown = domain.book_state.shown_state()
     before: dict[str, str] = domain.data.get("shown", {})
     domain.data["shown"] = shown
     changed = {key for key in shown if shown[key] != before.get(key)}
@@ -805,7 +763,8 @@ def _report_moved_letters(domain: CitationsDomain, docnames: Iterable[str]) -> N
     the bibliography's letters (known while reading) but shown with the
     letter it gets among the works the book cites.
     """
-    if not domain._relettered:
+    relettered = domain.book_state.relettered
+    if not relettered:
         return
     records = domain.citation_records()
     for docname in sorted(docnames):
@@ -813,7 +772,7 @@ def _report_moved_letters(domain: CitationsDomain, docnames: Iterable[str]) -> N
             continue
         for record in records[docname]:
             for item in record.items:
-                if record.role or item.key not in domain._relettered:
+                if record.role or item.key not in relettered:
                     continue
                 parsed = parse_items(item.text)[0]
                 written = parsed[0] if parsed else None

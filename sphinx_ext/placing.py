@@ -218,16 +218,16 @@ def _dismantle(children: list[nodes.Node]) -> None:
 
 
 def _placer_for(builder: Builder, page: str) -> PagePlacer:
-    """The placer of the page being written: one for its doctree-resolved, citations and lists."""
+    """The placer of the page being written: one for its doctree-resolved, citations and lists.
+
+    Kept with the book it places (:attr:`BookState.page_placer
+    <sphinx_ext.build_state.BookState.page_placer>`) until another page is placed.
+    """
     domain = get_domain(builder.env)
-    placer = domain.page_renderer
-    if (
-        not isinstance(placer, PagePlacer)
-        or placer.docname != page
-        or placer.builder is not builder
-        or placer.book is not domain.book
-    ):
-        placer = domain.page_renderer = PagePlacer(domain, builder, page)
+    state = domain.book_state
+    placer = state.page_placer
+    if placer is None or placer.docname != page or placer.builder is not builder:
+        placer = state.page_placer = PagePlacer(domain, builder, page)
     return placer
 
 
@@ -249,7 +249,9 @@ class PagePlacer:
 
     def __init__(self, domain: CitationsDomain, builder: Builder, docname: str) -> None:
         self.domain = domain
-        self.book: Book = domain.book
+        #: The book and its entries, formatted once per build.
+        self.state = domain.book_state
+        self.book: Book = self.state.book
         self.builder = builder
         self.docname = docname
         self.config = builder.config
@@ -470,10 +472,10 @@ class PagePlacer:
         self, key: str, note: list[nodes.Node] | None = None, *, chapter: str | None = None
     ) -> nodes.paragraph:
         if writes_entries_as_markup(self.builder):
-            text: list[nodes.Node] = [formatted_entry("", self.domain.entry_text(key), key=key)]
+            text: list[nodes.Node] = [formatted_entry("", self.state.entry_text(key), key=key)]
         else:
-            text = self.domain.entry_nodes(key)
-        label = self.domain.label_in(chapter, key)
+            text = self.state.entry_nodes(key)
+        label = self.state.label_in(chapter, key)
         if label:
             # The book's bibliography label, as sphinxcontrib-bibtex shows it.
             text.insert(0, nodes.Text(f"[{label}] "))

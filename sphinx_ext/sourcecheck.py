@@ -25,7 +25,7 @@ every other build, as warnings.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,8 +68,6 @@ __all__ = [
     "collect_sentences",
     "collect_sources",
     "measured_role",
-    "merge_sentences",
-    "purge_sentences",
     "settings_from_config",
     "start_network_checks",
     "static_checks_in_build",
@@ -77,8 +75,6 @@ __all__ = [
 
 #: The suggested .bib changes, in the builder's output directory.
 PATCH_NAME = "sourcecheck-suggestions.bib.patch"
-#: The environment attribute holding each document's sentences (sourcecheck builds only).
-_SENTENCES = "sourcecheck_sentences"
 #: Class of the ``{measured}`` role's node: a figure that is the book's own measurement.
 MEASURED = "measured"
 
@@ -250,9 +246,16 @@ def _row_line(row: nodes.row) -> int | None:
 
 
 def collect_sentences(app: Sphinx, doctree: nodes.document) -> None:
-    """``doctree-read``: the sentences of the document, for the claims ledger (this builder only)."""
+    """``doctree-read``: the sentences of the document, for the claims ledger (this builder only).
+
+    Kept with the document's other citation data, in the ``citations`` domain
+    (:attr:`~sphinx_ext.domain.CitationsDomain.sentences`), which drops and
+    merges them with the document.
+    """
     if app.builder.name != SourceCheckBuilder.name:
         return
+    from sphinx_ext.domain import get_domain
+
     docname = app.env.docname
     found: list[Sentence] = []
     for node, parts in _units(doctree):
@@ -265,12 +268,8 @@ def collect_sentences(app: Sphinx, doctree: nodes.document) -> None:
                 found.append(Sentence(docname, line, text, keys, own))
             continue
         found += sentences_of(parts, docname, line)
-    store: dict[str, list[Sentence]] = getattr(app.env, _SENTENCES, None) or {}
     if found:
-        store[docname] = found
-    else:
-        store.pop(docname, None)
-    setattr(app.env, _SENTENCES, store)
+        get_domain(app.env).sentences[docname] = found
 
 
 def start_network_checks(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -279,31 +278,12 @@ def start_network_checks(app: Sphinx, env: BuildEnvironment, docnames: list[str]
         app.builder.start_network_checks()
 
 
-def purge_sentences(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    """``env-purge-doc``."""
-    store = getattr(env, _SENTENCES, None)
-    if store:
-        store.pop(docname, None)
-
-
-def merge_sentences(
-    app: Sphinx, env: BuildEnvironment, docnames: Iterable[str], other: BuildEnvironment
-) -> None:
-    """``env-merge-info``: the sentences read by a parallel reader."""
-    theirs = getattr(other, _SENTENCES, None)
-    if not theirs:
-        return
-    store: dict[str, list[Sentence]] = getattr(env, _SENTENCES, None) or {}
-    for docname in docnames:
-        if docname in theirs:
-            store[docname] = theirs[docname]
-    setattr(env, _SENTENCES, store)
-
-
 def _sentences(env: BuildEnvironment, chapter_of: dict[str, str]) -> list[Sentence]:
     from dataclasses import replace
 
-    store: dict[str, list[Sentence]] = getattr(env, _SENTENCES, None) or {}
+    from sphinx_ext.domain import get_domain
+
+    store = get_domain(env).sentences
     return [
         replace(sentence, chapter=chapter_of.get(docname))
         for docname in sorted(store)
@@ -335,6 +315,11 @@ class SourceCheckBuilder(DummyBuilder):
     _network: NetworkChecks | None = None
     _cache_warnings: list[str]
 
+    def __init__(self, app: Sphinx, env: BuildEnvironment) -> None:
+        super().__init__(app, env)
+        #: The application: its parallel setting, quietness and exit status.
+        self._sphinx = app
+
     def get_outdated_docs(self) -> set[str]:
         return set()  # nothing to write: the citations are read, the sources checked in finish()
 
@@ -353,7 +338,7 @@ class SourceCheckBuilder(DummyBuilder):
         """
         settings = settings_from_config(self.config)
         self._network = None
-        if settings.network and settings.check_uncited and self._app.parallel <= 1:
+        if settings.network and settings.check_uncited and self._sphinx.parallel <= 1:
             sources = collect_sources(self.env, with_locations=False)
             self._network = self._network_checks(sources, settings).start()
 
@@ -368,7 +353,7 @@ class SourceCheckBuilder(DummyBuilder):
             if network.urls:
                 logger.info(__("checking %d URLs of %d works"), len(network.urls), len(sources))
             bar = ProgressBar(
-                len(network.urls), sys.stdout, enabled=None if not self._app.quiet else False
+                len(network.urls), sys.stdout, enabled=None if not self._sphinx.quiet else False
             )
             try:
                 while True:
@@ -400,7 +385,7 @@ class SourceCheckBuilder(DummyBuilder):
         logger.info(render_summary(report).rstrip())
         logger.info(__("report written to %s and %s"), md_path, json_path)
         if report.exit_status:
-            self._app.statuscode = report.exit_status
+            self._sphinx.statuscode = report.exit_status
 
     def _write_patch(self, findings: list[Finding]) -> Path | None:
         """The certain fixes as a diff of the .bib files (paths relative to the source directory)."""

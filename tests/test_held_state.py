@@ -62,7 +62,7 @@ def test_a_read_citation_is_one_childless_node_holding_the_domains_records(
     assert [item["text"] for item in citation_items(page)][:2] == ["Alpha, 2020", "Beta, 2021"]
     assert page.count('<span class="source-citation">') == 3
     # Each entry was rendered once for good: no pybtex rich text is kept after it.
-    assert domain._formatted == {}
+    assert domain.book_state.formatted == {}
 
 
 def test_a_citation_expanded_only_when_written_is_searchable(tmp_path: Path) -> None:
@@ -93,7 +93,7 @@ def test_a_parallel_build_renders_every_entry_before_its_writers_fork(tmp_path: 
     parallel = build_app(copy_root("chapters", tmp_path / "parallel"), parallel=2)
     domain = get_domain(parallel.env)
     cited = {key for key, _ in domain.book.frequency}
-    assert {key for builder, key in domain.entry_markup if builder == "html"} == cited
+    assert {key for builder, key in domain.book_state.entry_markup if builder == "html"} == cited
     # The markup is the one a page's own writer makes.
     serial = build_app(copy_root("chapters", tmp_path / "serial"))
     for page in ("ch1.html", "ch3.html", "works.html"):

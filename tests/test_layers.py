@@ -91,3 +91,18 @@ def test_core_imports_point_down(path: Path) -> None:
         or (module.startswith("sphinx_ext") and module != "sphinx_ext" and not _is_core(module))
     )
     assert upward == [], f"{path.relative_to(PACKAGE)} imports above the core: {upward}"
+
+
+#: Sphinx's private or deprecated ways to the application: the builder comes from
+#: ``builder-inited`` (build_state.BuildState.builder), the application from the
+#: builder's constructor.
+PRIVATE_SPHINX = ("._app", "env.app", "self.app", "builder.app")
+
+
+@pytest.mark.parametrize(
+    "path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE))
+)
+def test_no_private_sphinx_attributes(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    used = [name for name in PRIVATE_SPHINX if name in text]
+    assert used == [], f"{path.relative_to(PACKAGE)} uses {used}"

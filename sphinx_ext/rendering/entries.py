@@ -37,12 +37,12 @@ def _visit_reused(self: Any, node: nodes.Element) -> None:
 
 def _markup(translator: Any, key: str) -> str:
     """The entry of *key* as *translator*'s builder writes it, rendered once per build."""
-    domain = get_domain(translator.builder.env)
+    state = get_domain(translator.builder.env).book_state
     cache_key = (translator.builder.name, key)
-    markup = domain.entry_markup.get(cache_key)
+    markup: str | None = state.entry_markup.get(cache_key)
     if markup is None:
         # A paragraph, as in the list: some visitors look at the parent.
-        holder = nodes.paragraph("", "", *domain.entry_nodes(key))
+        holder = nodes.paragraph("", "", *state.entry_nodes(key))
         start = len(translator.body)
         for child in holder.children:
             child.walkabout(translator)
@@ -50,10 +50,10 @@ def _markup(translator: Any, key: str) -> str:
         if translator.builder.format == "html":
             # Most entries have curly quotes: see whole_book_listing.
             markup = in_latin1(markup)
-        domain.entry_markup[cache_key] = markup
+        state.entry_markup[cache_key] = markup
         del translator.body[start:]
         # Its plain text is in the node already (search, astext()).
-        domain.drop_rich_text(key)
+        state.drop_rich_text(key)
     return markup
 
 
@@ -71,12 +71,12 @@ def render_before_parallel_writing(app: Sphinx, doctree: nodes.document, docname
         return
     if not writes_entries_as_markup(builder):  # EPUB lists hold the formatted nodes
         return
-    domain = get_domain(builder.env)
-    if builder.name in domain.entries_rendered_by:
+    state = get_domain(builder.env).book_state
+    if builder.name in state.entries_rendered_by:
         return
-    domain.entries_rendered_by.add(builder.name)
+    state.entries_rendered_by.add(builder.name)
     translator = builder.create_translator(new_document(docname, settings), builder)
-    for key, _ in domain.book.frequency:
+    for key, _ in state.book.frequency:
         _markup(translator, key)
 
 
