@@ -42,7 +42,7 @@ def test_builds_without_warnings(built: SphinxTestApp) -> None:
         ("Kwon et al., 2023, p. 5", "kwon2023paged"),
     ],
 )
-def test_each_form_resolves_and_links_to_its_entry(
+def test_each_form_matches_and_links_to_its_entry(
     built: SphinxTestApp, shown: str, key: str
 ) -> None:
     item = items_by_text(built)[shown]
@@ -50,7 +50,7 @@ def test_each_form_resolves_and_links_to_its_entry(
     assert "source-unresolved" not in item["class"]
 
 
-def test_every_citation_in_the_page_resolves(built: SphinxTestApp) -> None:
+def test_every_citation_in_the_page_matches(built: SphinxTestApp) -> None:
     html = read(built.outdir, "chapter.html")
     items = citation_items(html)
     # 18 items in the body's sentences; list, table, admonition, footnote, role: 5 more.
