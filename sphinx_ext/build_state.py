@@ -3,7 +3,7 @@
 The ``citations`` domain keeps per-document data only (what Sphinx pickles
 and merges); everything computed from the whole bibliography or the whole
 book lives here, in one typed object the domain reaches by one attribute
-(:attr:`sphinx_ext.domain.CitationsDomain.state`):
+(:attr:`sphinx_ext.domain.CitationsDomain.build_state`):
 
 * :class:`BuildState`, made on ``builder-inited`` from the bibliography
   (:func:`sphinx_ext.domain.load_works`): its works and their label index,

@@ -10,7 +10,7 @@ from parallel readers in :meth:`~CitationsDomain.merge_domaindata`, so
 reading is parallel safe.
 
 What one build computes lives in one typed object, never pickled,
-:attr:`CitationsDomain.state` (:mod:`sphinx_ext.build_state`): the works and
+:attr:`CitationsDomain.build_state` (:mod:`sphinx_ext.build_state`): the works and
 their label index, made on ``builder-inited``; and everything that depends on
 every chapter (the :class:`~sphinx_ext._book.Book`, the entries' style and
 labels), computed once per build after reading (``env-get-updated``, or
@@ -108,7 +108,7 @@ class CitationsDomain(Domain):
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
         #: This build's bibliography and book, in this process (never pickled).
-        self.state: BuildState | None = None
+        self._state: BuildState | None = None
 
     # -- per-document state ---------------------------------------------------
 
@@ -212,13 +212,13 @@ class CitationsDomain(Domain):
         """A new :class:`BuildState`: the works and their label index, from the bibliography."""
         entries = bibliography.bibdata(self.env).data.entries
         works = build_works(entries, _type_categories(self.env.config))
-        self.state = BuildState(builder, entries, works, LabelIndex(works))
-        return self.state
+        self._state = BuildState(builder, entries, works, LabelIndex(works))
+        return self._state
 
     @property
     def build_state(self) -> BuildState:
         """This build's state (made on ``builder-inited``, or when first asked)."""
-        return self.state if self.state is not None else self.load_works()
+        return self._state if self._state is not None else self.load_works()
 
     @property
     def works(self) -> dict[str, Work]:
