@@ -393,8 +393,10 @@ def test_network_unreachable_errno_is_unreachable() -> None:
 def test_invalid_answers_are_broken_not_exceptions(server: LoopbackServer, raw: bytes) -> None:
     server.routes["/x"] = Reply(raw=raw)
     result = check_one(server.url("/x"))
-    assert result.outcome is Outcome.BROKEN
-    assert result.reason
+    # Said as an invalid answer (not a checker error), and tried once more.
+    assert (result.outcome, result.status, result.attempts) == (Outcome.BROKEN, None, 2)
+    assert result.reason.startswith("invalid HTTP answer: "), result.reason
+    assert result.reason.endswith(" (2 attempts)"), result.reason
 
 
 @pytest.mark.parametrize(
@@ -403,15 +405,30 @@ def test_invalid_answers_are_broken_not_exceptions(server: LoopbackServer, raw: 
 def test_malformed_location_is_broken(server: LoopbackServer, location: str) -> None:
     server.routes["/x"] = Reply(301, {"Location": location})
     result = check_one(server.url("/x"))
-    assert result.outcome is Outcome.BROKEN
-    assert result.reason
+    assert (result.outcome, result.status, result.attempts) == (Outcome.BROKEN, 301, 1)
+    assert result.reason == f"301 Moved Permanently: redirect to a malformed URL {location!r}"
+    assert result.redirects == ()
+
+
+def test_a_port_out_of_range_is_a_malformed_url() -> None:
+    result = check_one("http://127.0.0.2:99999/")
+    assert (result.outcome, result.reason) == (Outcome.SKIPPED, "malformed URL")
 
 
 def test_odd_status_and_reason_are_reported(server: LoopbackServer) -> None:
     server.routes["/x"] = Reply(raw=b"HTTP/1.1 999 Request denied\x01\r\nContent-Length: 0\r\n\r\n")
     result = check_one(server.url("/x"))
     assert (result.outcome, result.status) == (Outcome.BROKEN, 999)
-    assert result.reason.startswith("999 Request denied")
+    # The control character of the reason phrase is replaced, not passed on to
+    # the report (a terminal, a JSON reader).
+    assert result.reason == "999 Request denied?"
+
+
+def test_a_long_reason_phrase_is_cut(server: LoopbackServer) -> None:
+    server.routes["/x"] = Reply(raw=b"HTTP/1.1 404 " + b"x" * 300 + b"\r\nContent-Length: 0\r\n\r\n")
+    result = check_one(server.url("/x"))
+    assert (result.outcome, result.status) == (Outcome.BROKEN, 404)
+    assert result.reason == "404 " + "x" * 119 + "…"
 
 
 @pytest.mark.parametrize(

@@ -472,6 +472,7 @@ class _Checker:
         try:
             parts = urlsplit(url)
             hostname = parts.hostname
+            parts.port  # noqa: B018 - raises ValueError when out of range
         except ValueError:
             return UrlResult(url, Outcome.SKIPPED, reason="malformed URL")
         if parts.scheme.lower() not in {"http", "https"}:
@@ -628,8 +629,10 @@ class _Checker:
             return "", "redirect without Location"
         try:
             target = urljoin(current, answer.location.strip())
-            scheme = urlsplit(target).scheme.lower()
+            parts = urlsplit(target)
+            scheme = parts.scheme.lower()
             if scheme in {"http", "https"}:
+                parts.port  # noqa: B018 - raises ValueError when out of range
                 if any(ch.isspace() or not ch.isprintable() for ch in target):
                     raise ValueError(target)
                 httpx.URL(target)
