@@ -125,7 +125,7 @@ def test_letter_on_a_unique_work_is_unknown(index: LabelIndex) -> None:
 
 def test_name_without_year_is_a_missing_year(index: LabelIndex) -> None:
     match = index.match(item("Lee"))
-    assert match.missing_year
+    assert (match.status, match.missing_year) == (Status.UNKNOWN, True)
     assert match.suggestions == ("Lee, 2021",)
 
 

@@ -446,7 +446,8 @@ def test_a_success_cached_without_its_page_is_fetched_again(
         [server.url("/p")], FAST, cache=UrlCache.load(path, max_age=3600), pages={server.url("/p")}
     )
     assert [h.method for h in server.hits] == ["HEAD", "GET"]
-    assert run.results[server.url("/p")].page is not None
+    page_read = run.results[server.url("/p")].page
+    assert page_read is not None and page_read.titles == (("title", "P"),)
     run = run_url_checks(
         [server.url("/p")], FAST, cache=UrlCache.load(path, max_age=3600), pages={server.url("/p")}
     )

@@ -18,6 +18,7 @@ from sphinx_ext.verify import (
     run_static_checks,
     source_kind,
 )
+from sphinx_ext.verify._identifiers import ArxivId
 
 CH1 = CitingLocation("chapters/ch01", 10, chapter=1)
 CH3 = CitingLocation("chapters/ch03", 42, chapter=3)
@@ -537,9 +538,11 @@ def test_eprint_of_another_archive_is_not_arxiv() -> None:
 
 
 def test_parse_arxiv_eras() -> None:
-    assert parse_arxiv("0704.0001") is not None
+    assert parse_arxiv("0704.0001") == ArxivId("0704.0001", 2007, 4)
     assert parse_arxiv("0703.0001") is None  # before new-style identifiers
-    assert parse_arxiv("math.GT/0309136") is not None
+    assert parse_arxiv("math.GT/0309136") == ArxivId("math.GT/0309136", 2003, 9)
+    assert parse_arxiv("hep-th/9901001") == ArxivId("hep-th/9901001", 1999, 1)
+    assert parse_arxiv("1412.12345") is None  # five digits only from 1501
     assert parse_arxiv("math/0801001") is None  # old style after March 2007
 
 
