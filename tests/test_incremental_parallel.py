@@ -7,6 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
+from sphinx.util.console import strip_escape_sequences
+
 from tests.conftest import build_app, copy_root
 
 
@@ -131,3 +133,28 @@ def test_a_chapters_added_section_follows_its_subdocument(tmp_path: Path) -> Non
         page = incremental["ch1.html"]
         assert (b'<a class="reference internal" href="#references">' in page) is shown
         assert (b"source-references-section" in page) is shown
+
+
+def test_removing_a_cited_entry_from_the_bibliography(tmp_path: Path) -> None:
+    srcdir = copy_root("chapters", tmp_path)
+    builddir = tmp_path / "incremental"
+    build_app(srcdir, freshenv=True, builddir=builddir)
+    bib = srcdir / "refs.bib"
+    text = bib.read_text()
+    start = text.index("@article{gamma2022")
+    bib.write_text(text[:start] + text[text.index("@book{omega2019") :])
+    touch_later(bib)
+    app = build_app(srcdir, builddir=builddir)
+    clean = build_app(srcdir, freshenv=True, builddir=tmp_path / "clean")
+    # The citation is now unknown, as a clean build says, and no page lists the work.
+    for build in (app, clean):
+        [warning] = strip_escape_sequences(build.warning.getvalue()).splitlines()
+        assert warning.endswith(
+            "ch1-part.md:3: WARNING: unknown work 'Gamma et al., 2022': not in the bibliography"
+            " [citations.unknown]"
+        )
+    incremental = outputs(Path(app.outdir))
+    assert_same(incremental, outputs(Path(clean.outdir)))
+    works = json.loads(incremental["citations.json"])["works"]
+    assert "gamma2022" not in {work["key"] for work in works}
+    assert b"Gamma Paper" not in incremental["works.html"]

@@ -102,6 +102,15 @@ def test_unclosed_at_the_end() -> None:
     assert found.problem is ParseProblem.UNCLOSED
 
 
+@pytest.mark.parametrize(
+    "text", ["[source: Deepgram, 2025]", "[SOURCE:Deepgram, 2025]", "[ Source : Deepgram, 2025]"]
+)
+def test_the_opener_in_any_case_and_spacing(text: str) -> None:
+    citation = only_citation(f"as said {text}.")
+    assert (citation.start, citation.end) == (8, 8 + len(text))
+    assert [(i.name, i.year) for i in well_formed(citation)] == [("Deepgram", "2025")]
+
+
 def test_plain_brackets_are_not_citations() -> None:
     assert find_citations("a [link] and [Sources are fine] and [Source-less]") == []
 
