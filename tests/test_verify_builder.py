@@ -20,7 +20,6 @@ pytestmark = pytest.mark.network
 ROOT = Path(__file__).parent / "roots" / "test-sourcecheck"
 
 
-
 @pytest.fixture
 def servers() -> Iterator[tuple[LoopbackServer, LoopbackServer]]:
     a = LoopbackServer("127.0.0.2", {"/ok": Reply(200), "/gone": Reply(410)})
@@ -101,6 +100,8 @@ def test_findings_are_warnings_at_citing_lines_and_in_reports(
     assert works["moved2024"]["cited"] is False
     assert data["summary"]["exit_status"] == 1
     assert "### gone2025" in (app.outdir / "sourcecheck.md").read_text(encoding="utf-8")
+    # Its own report only: the book's citations.json is the writers' to give.
+    assert not (app.outdir / "citations.json").exists()
     # A broken URL is an error by default: the build fails.
     assert app.statuscode == 1
 

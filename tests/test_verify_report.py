@@ -25,6 +25,7 @@ from sphinx_ext.verify import (
     render_markdown,
     render_summary,
     report_json,
+    url_findings,
     verify,
     write_report_files,
 )
@@ -210,6 +211,37 @@ def test_verify_reports_by_work_with_every_citing_place(
     assert works["gone"]["urls"][0]["outcome"] == "broken"
     assert data["summary"]["outcomes"] == {"ok": 1, "redirected": 1, "broken": 1}
     assert data["summary"]["exit_status"] == 1
+
+
+@pytest.mark.parametrize(
+    ("outcome", "check", "fails"),
+    [
+        (Outcome.OK, None, False),
+        (Outcome.REDIRECTED, Check.URL_REDIRECTED, False),
+        (Outcome.BROKEN, Check.URL_BROKEN, True),
+        (Outcome.TIMEOUT, Check.URL_TIMEOUT, False),
+        (Outcome.RATE_LIMITED, Check.URL_RATE_LIMITED, False),
+        (Outcome.UNAVAILABLE, Check.URL_UNAVAILABLE, False),
+        (Outcome.UNREACHABLE, Check.URL_UNREACHABLE, False),
+        (Outcome.TLS_ERROR, Check.URL_TLS_ERROR, True),
+        (Outcome.IGNORED, None, False),
+        (Outcome.SKIPPED, None, False),
+    ],
+)
+def test_each_url_outcome_and_whether_it_fails_a_default_run(
+    outcome: Outcome, check: Check | None, fails: bool
+) -> None:
+    # A definite failure fails the run; a transient or environmental one warns.
+    url = "https://a.example/x"
+    source = Source("k", "online", "A, 2025", {"url": url, "date": "2025-01-02"})
+    settings = VerifySettings.from_mapping(FAST)
+    findings = url_findings([source], {url: UrlResult(url, outcome, reason="why")}, settings)
+    assert [(f.check, f.url, f.outcome) for f in findings] == (
+        [] if check is None else [(check, url, outcome)]
+    )
+    assert [settings.fails(f.severity) for f in findings] == ([] if check is None else [fails])
+    expected = Severity.ERROR if fails else Severity.WARNING
+    assert [f.severity for f in findings] == ([] if check is None else [expected])
 
 
 def test_report_files_are_stable_between_identical_runs(
