@@ -63,93 +63,497 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # --------------------------------------------------------------------------
 
 REAL_ORGS = (
-    "Deepgram", "AssemblyAI", "BentoML", "Anyscale", "NVIDIA", "Google Cloud",
-    "Red Hat", "Clarifai", "Stixor", "OpenMeter", "ElevenLabs", "OpenAI",
-    "Google", "MarkTechPost", "AWS", "CloudZero", "vLLM", "AIMultiple",
-    "GitHub", "Hugging Face", "KServe", "LMSYS", "Baseten", "Nebius", "Pebble",
-    "TensorFusion", "GetStream", "VideoSDK", "Red5", "WINK", "OWASP", "Wiz",
-    "DLA Piper", "Gladia", "Stripe", "Microsoft Azure", "Amazon Web Services",
-    "Towards Data Science", "World Health Organization", "Mozilla",
-    "Cloudflare", "Fastly", "Akamai", "IETF", "W3C", "NIST", "ENISA",
-    "European Commission", "Meta AI", "DeepMind", "Cohere", "Mistral AI",
-    "Together AI", "Fireworks AI", "Replicate", "Modal", "Groq", "Cerebras",
-    "SambaNova", "Intel", "AMD", "Arm", "Qualcomm", "Apple", "Speechmatics",
-    "Rev", "Soniox", "Picovoice", "Vonage", "Twilio", "Agora", "LiveKit",
-    "Daily", "Datadog", "Grafana Labs", "Honeycomb", "PagerDuty", "CNCF",
-    "Linux Foundation", "PyTorch Foundation", "ONNX", "Apache Software Foundation",
-    "Redis", "Confluent", "Databricks", "Snowflake", "Microsoft Research",
-    "IBM Research", "Oracle", "Salesforce", "Uber Engineering", "Netflix",
+    "Deepgram",
+    "AssemblyAI",
+    "BentoML",
+    "Anyscale",
+    "NVIDIA",
+    "Google Cloud",
+    "Red Hat",
+    "Clarifai",
+    "Stixor",
+    "OpenMeter",
+    "ElevenLabs",
+    "OpenAI",
+    "Google",
+    "MarkTechPost",
+    "AWS",
+    "CloudZero",
+    "vLLM",
+    "AIMultiple",
+    "GitHub",
+    "Hugging Face",
+    "KServe",
+    "LMSYS",
+    "Baseten",
+    "Nebius",
+    "Pebble",
+    "TensorFusion",
+    "GetStream",
+    "VideoSDK",
+    "Red5",
+    "WINK",
+    "OWASP",
+    "Wiz",
+    "DLA Piper",
+    "Gladia",
+    "Stripe",
+    "Microsoft Azure",
+    "Amazon Web Services",
+    "Towards Data Science",
+    "World Health Organization",
+    "Mozilla",
+    "Cloudflare",
+    "Fastly",
+    "Akamai",
+    "IETF",
+    "W3C",
+    "NIST",
+    "ENISA",
+    "European Commission",
+    "Meta AI",
+    "DeepMind",
+    "Cohere",
+    "Mistral AI",
+    "Together AI",
+    "Fireworks AI",
+    "Replicate",
+    "Modal",
+    "Groq",
+    "Cerebras",
+    "SambaNova",
+    "Intel",
+    "AMD",
+    "Arm",
+    "Qualcomm",
+    "Apple",
+    "Speechmatics",
+    "Rev",
+    "Soniox",
+    "Picovoice",
+    "Vonage",
+    "Twilio",
+    "Agora",
+    "LiveKit",
+    "Daily",
+    "Datadog",
+    "Grafana Labs",
+    "Honeycomb",
+    "PagerDuty",
+    "CNCF",
+    "Linux Foundation",
+    "PyTorch Foundation",
+    "ONNX",
+    "Apache Software Foundation",
+    "Redis",
+    "Confluent",
+    "Databricks",
+    "Snowflake",
+    "Microsoft Research",
+    "IBM Research",
+    "Oracle",
+    "Salesforce",
+    "Uber Engineering",
+    "Netflix",
 )
 ORG_STEMS = (
-    "Aster", "Borealis", "Cobalt", "Driftwood", "Ember", "Fjord", "Granite",
-    "Halcyon", "Iris", "Juniper", "Kestrel", "Lumen", "Meridian", "Nimbus",
-    "Onyx", "Polaris", "Quill", "Rivet", "Sable", "Tundra", "Umbra", "Vertex",
-    "Willow", "Xenon", "Yarrow", "Zephyr", "Basalt", "Cirrus", "Delta", "Falcon",
-    "Harbor", "Larch", "Mosaic", "Orchid", "Pylon", "Quartz", "Summit", "Tidal",
+    "Aster",
+    "Borealis",
+    "Cobalt",
+    "Driftwood",
+    "Ember",
+    "Fjord",
+    "Granite",
+    "Halcyon",
+    "Iris",
+    "Juniper",
+    "Kestrel",
+    "Lumen",
+    "Meridian",
+    "Nimbus",
+    "Onyx",
+    "Polaris",
+    "Quill",
+    "Rivet",
+    "Sable",
+    "Tundra",
+    "Umbra",
+    "Vertex",
+    "Willow",
+    "Xenon",
+    "Yarrow",
+    "Zephyr",
+    "Basalt",
+    "Cirrus",
+    "Delta",
+    "Falcon",
+    "Harbor",
+    "Larch",
+    "Mosaic",
+    "Orchid",
+    "Pylon",
+    "Quartz",
+    "Summit",
+    "Tidal",
 )
-ORG_SUFFIXES = (" Labs", " Systems", " AI", " Research", " Cloud", " Networks",
-                " Audio", " Institute")
+ORG_SUFFIXES = (
+    " Labs",
+    " Systems",
+    " AI",
+    " Research",
+    " Cloud",
+    " Networks",
+    " Audio",
+    " Institute",
+)
 REAL_SURNAMES = (
-    "Kwon", "Li", "Zhuang", "Sheng", "Zheng", "Yu", "Gonzalez", "Zhang",
-    "Stoica", "Dao", "Fu", "Ermon", "Rudra", "Beyer", "Jones", "Petoff",
-    "Murphy", "Chen", "Wang", "Liu", "Smith", "Johnson", "Brown", "Garcia",
-    "Miller", "Davis", "Rodriguez", "Martinez", "Hernandez", "Lopez", "Wilson",
-    "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee",
-    "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez",
-    "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott",
-    "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker",
-    "Hall", "Rivera", "Campbell", "Mitchell", "Carter", "Roberts", "Müller",
-    "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker",
-    "Schulz", "Hoffmann", "Koch", "Richter", "Klein", "Wolf", "Schröder",
-    "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann", "Hartmann",
-    "Lange", "Schmitt", "Werner", "Krause", "Meier", "Lehmann", "García",
-    "Núñez", "Søndergaard", "Kowalski", "Nowak", "Wiśniewski", "Tanaka",
-    "Suzuki", "Takahashi", "Watanabe", "Ito", "Yamamoto", "Nakamura", "Kobayashi",
-    "Kim", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang", "Lim", "Han",
-    "Singh", "Kumar", "Sharma", "Gupta", "Patel", "Reddy", "Rao", "Iyer",
-    "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo",
-    "Dubois", "Lefebvre", "Moreau", "Laurent", "Simon", "Michel", "Leroy",
-    "Shazeer", "Vaswani", "Parmar", "Uszkoreit", "Gomez", "Kaiser", "Polosukhin",
-    "Abadi", "Barham", "Dean", "Ghemawat", "Isard", "Kudlur", "Levenberg",
+    "Kwon",
+    "Li",
+    "Zhuang",
+    "Sheng",
+    "Zheng",
+    "Yu",
+    "Gonzalez",
+    "Zhang",
+    "Stoica",
+    "Dao",
+    "Fu",
+    "Ermon",
+    "Rudra",
+    "Beyer",
+    "Jones",
+    "Petoff",
+    "Murphy",
+    "Chen",
+    "Wang",
+    "Liu",
+    "Smith",
+    "Johnson",
+    "Brown",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Nguyen",
+    "Hill",
+    "Flores",
+    "Green",
+    "Adams",
+    "Nelson",
+    "Baker",
+    "Hall",
+    "Rivera",
+    "Campbell",
+    "Mitchell",
+    "Carter",
+    "Roberts",
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Koch",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Schröder",
+    "Neumann",
+    "Schwarz",
+    "Zimmermann",
+    "Braun",
+    "Krüger",
+    "Hofmann",
+    "Hartmann",
+    "Lange",
+    "Schmitt",
+    "Werner",
+    "Krause",
+    "Meier",
+    "Lehmann",
+    "García",
+    "Núñez",
+    "Søndergaard",
+    "Kowalski",
+    "Nowak",
+    "Wiśniewski",
+    "Tanaka",
+    "Suzuki",
+    "Takahashi",
+    "Watanabe",
+    "Ito",
+    "Yamamoto",
+    "Nakamura",
+    "Kobayashi",
+    "Kim",
+    "Park",
+    "Choi",
+    "Jung",
+    "Kang",
+    "Cho",
+    "Yoon",
+    "Jang",
+    "Lim",
+    "Han",
+    "Singh",
+    "Kumar",
+    "Sharma",
+    "Gupta",
+    "Patel",
+    "Reddy",
+    "Rao",
+    "Iyer",
+    "Rossi",
+    "Russo",
+    "Ferrari",
+    "Esposito",
+    "Bianchi",
+    "Romano",
+    "Colombo",
+    "Dubois",
+    "Lefebvre",
+    "Moreau",
+    "Laurent",
+    "Simon",
+    "Michel",
+    "Leroy",
+    "Shazeer",
+    "Vaswani",
+    "Parmar",
+    "Uszkoreit",
+    "Gomez",
+    "Kaiser",
+    "Polosukhin",
+    "Abadi",
+    "Barham",
+    "Dean",
+    "Ghemawat",
+    "Isard",
+    "Kudlur",
+    "Levenberg",
 )
 SURNAME_HEADS = (
-    "Ander", "Bal", "Cor", "Dal", "Eck", "Fal", "Gar", "Hal", "Ing", "Jan",
-    "Kel", "Lind", "Mar", "Nor", "Ost", "Pal", "Quin", "Ros", "Stein", "Tor",
-    "Ul", "Van", "Wes", "Yor", "Zel", "Brom", "Crane", "Dun", "Ell", "Frost",
+    "Ander",
+    "Bal",
+    "Cor",
+    "Dal",
+    "Eck",
+    "Fal",
+    "Gar",
+    "Hal",
+    "Ing",
+    "Jan",
+    "Kel",
+    "Lind",
+    "Mar",
+    "Nor",
+    "Ost",
+    "Pal",
+    "Quin",
+    "Ros",
+    "Stein",
+    "Tor",
+    "Ul",
+    "Van",
+    "Wes",
+    "Yor",
+    "Zel",
+    "Brom",
+    "Crane",
+    "Dun",
+    "Ell",
+    "Frost",
 )
 SURNAME_TAILS = (
-    "sen", "berg", "ford", "ley", "man", "ton", "wood", "dale", "stock", "by",
-    "croft", "well", "mont", "ridge", "holm", "quist", "ard", "ini", "ez", "ov",
+    "sen",
+    "berg",
+    "ford",
+    "ley",
+    "man",
+    "ton",
+    "wood",
+    "dale",
+    "stock",
+    "by",
+    "croft",
+    "well",
+    "mont",
+    "ridge",
+    "holm",
+    "quist",
+    "ard",
+    "ini",
+    "ez",
+    "ov",
 )
 FIRST_NAMES = (
-    "Woosuk", "Zhuohan", "Siyuan", "Ying", "Lianmin", "Cody", "Joseph", "Hao",
-    "Ion", "Tri", "Daniel", "Stefano", "Atri", "Christopher", "Betsy", "Chris",
-    "Jennifer", "Niall", "Ashish", "Noam", "Niki", "Jakob", "Llion", "Aidan",
-    "Łukasz", "Illia", "Martín", "Paul", "Jeffrey", "Sanjay", "Michael", "Manjunath",
-    "Josh", "Anna", "Maria", "Elena", "Sofia", "Lucas", "Mateo", "Yuki", "Haruto",
-    "Min-jun", "Seo-yeon", "Priya", "Arjun", "Aisha", "Fatima", "Omar", "Chloé",
-    "Émile", "Giulia", "Marco", "Ingrid", "Lars", "Astrid", "Olga", "Pavel",
+    "Woosuk",
+    "Zhuohan",
+    "Siyuan",
+    "Ying",
+    "Lianmin",
+    "Cody",
+    "Joseph",
+    "Hao",
+    "Ion",
+    "Tri",
+    "Daniel",
+    "Stefano",
+    "Atri",
+    "Christopher",
+    "Betsy",
+    "Chris",
+    "Jennifer",
+    "Niall",
+    "Ashish",
+    "Noam",
+    "Niki",
+    "Jakob",
+    "Llion",
+    "Aidan",
+    "Łukasz",
+    "Illia",
+    "Martín",
+    "Paul",
+    "Jeffrey",
+    "Sanjay",
+    "Michael",
+    "Manjunath",
+    "Josh",
+    "Anna",
+    "Maria",
+    "Elena",
+    "Sofia",
+    "Lucas",
+    "Mateo",
+    "Yuki",
+    "Haruto",
+    "Min-jun",
+    "Seo-yeon",
+    "Priya",
+    "Arjun",
+    "Aisha",
+    "Fatima",
+    "Omar",
+    "Chloé",
+    "Émile",
+    "Giulia",
+    "Marco",
+    "Ingrid",
+    "Lars",
+    "Astrid",
+    "Olga",
+    "Pavel",
 )
 ADJECTIVES = (
-    "Adaptive", "Bounded", "Continuous", "Distributed", "Efficient", "Fast",
-    "Granular", "Hierarchical", "Incremental", "Joint", "Kernel-Level",
-    "Latency-Aware", "Memory-Efficient", "Nonblocking", "Optimal", "Paged",
-    "Quantized", "Robust", "Speculative", "Tail-Tolerant", "Unified", "Variable",
-    "Weighted", "Zero-Copy", "Elastic", "Streaming", "Sparse", "Predictive",
+    "Adaptive",
+    "Bounded",
+    "Continuous",
+    "Distributed",
+    "Efficient",
+    "Fast",
+    "Granular",
+    "Hierarchical",
+    "Incremental",
+    "Joint",
+    "Kernel-Level",
+    "Latency-Aware",
+    "Memory-Efficient",
+    "Nonblocking",
+    "Optimal",
+    "Paged",
+    "Quantized",
+    "Robust",
+    "Speculative",
+    "Tail-Tolerant",
+    "Unified",
+    "Variable",
+    "Weighted",
+    "Zero-Copy",
+    "Elastic",
+    "Streaming",
+    "Sparse",
+    "Predictive",
 )
 NOUNS = (
-    "Attention", "Batching", "Caching", "Decoding", "Encoders", "Failover",
-    "GPU Sharing", "Hedging", "Inference", "Jitter Buffers", "KV Caches",
-    "Load Shedding", "Metering", "Networking", "Orchestration", "Prefill",
-    "Queueing", "Routing", "Scheduling", "Transcription", "Upsampling",
-    "Voice Pipelines", "Warm Pools", "Autoscaling", "Backpressure",
-    "Checkpointing", "Diarization", "Endpointing", "Serving", "Tokenization",
+    "Attention",
+    "Batching",
+    "Caching",
+    "Decoding",
+    "Encoders",
+    "Failover",
+    "GPU Sharing",
+    "Hedging",
+    "Inference",
+    "Jitter Buffers",
+    "KV Caches",
+    "Load Shedding",
+    "Metering",
+    "Networking",
+    "Orchestration",
+    "Prefill",
+    "Queueing",
+    "Routing",
+    "Scheduling",
+    "Transcription",
+    "Upsampling",
+    "Voice Pipelines",
+    "Warm Pools",
+    "Autoscaling",
+    "Backpressure",
+    "Checkpointing",
+    "Diarization",
+    "Endpointing",
+    "Serving",
+    "Tokenization",
 )
 DOMAINS = (
-    "Large Language Models", "Speech Recognition", "Real-Time Audio",
-    "Multi-Tenant Clusters", "Edge Devices", "Streaming APIs", "Voice Agents",
-    "Transformer Serving", "Batch Workloads", "Mixed Precision", "Serverless GPUs",
-    "Production Systems", "Long Contexts", "Text-to-Speech", "Usage Billing",
+    "Large Language Models",
+    "Speech Recognition",
+    "Real-Time Audio",
+    "Multi-Tenant Clusters",
+    "Edge Devices",
+    "Streaming APIs",
+    "Voice Agents",
+    "Transformer Serving",
+    "Batch Workloads",
+    "Mixed Precision",
+    "Serverless GPUs",
+    "Production Systems",
+    "Long Contexts",
+    "Text-to-Speech",
+    "Usage Billing",
 )
 VENUES = (
     "Proceedings of the ACM Symposium on Operating Systems Principles",
@@ -162,30 +566,79 @@ VENUES = (
     "Proceedings of the European Conference on Computer Systems",
 )
 JOURNALS = (
-    "Communications of the ACM", "ACM Computing Surveys", "IEEE Micro",
-    "Journal of Machine Learning Research", "ACM Transactions on Computer Systems",
+    "Communications of the ACM",
+    "ACM Computing Surveys",
+    "IEEE Micro",
+    "Journal of Machine Learning Research",
+    "ACM Transactions on Computer Systems",
     "IEEE/ACM Transactions on Audio, Speech, and Language Processing",
     "Transactions on Machine Learning Research",
 )
-PUBLISHERS = ("O'Reilly Media", "Manning", "MIT Press", "Addison-Wesley",
-              "No Starch Press", "Pragmatic Bookshelf", "Springer")
+PUBLISHERS = (
+    "O'Reilly Media",
+    "Manning",
+    "MIT Press",
+    "Addison-Wesley",
+    "No Starch Press",
+    "Pragmatic Bookshelf",
+    "Springer",
+)
 FILLER = (
-    "latency", "throughput", "the serving stack", "request queues", "GPU memory",
-    "streaming sessions", "the scheduler", "tail latency", "batch size",
-    "the decoder", "cold starts", "the audio frontend", "each replica",
-    "the load balancer", "token budgets", "the control plane", "warm capacity",
-    "p99 targets", "the billing pipeline", "partial transcripts", "backpressure",
-    "the inference server", "the model registry", "regional failover",
+    "latency",
+    "throughput",
+    "the serving stack",
+    "request queues",
+    "GPU memory",
+    "streaming sessions",
+    "the scheduler",
+    "tail latency",
+    "batch size",
+    "the decoder",
+    "cold starts",
+    "the audio frontend",
+    "each replica",
+    "the load balancer",
+    "token budgets",
+    "the control plane",
+    "warm capacity",
+    "p99 targets",
+    "the billing pipeline",
+    "partial transcripts",
+    "backpressure",
+    "the inference server",
+    "the model registry",
+    "regional failover",
 )
 VERBS = (
-    "dominates", "shapes", "bounds", "reduces", "amplifies", "hides", "exposes",
-    "stabilises", "doubles", "limits", "decouples", "absorbs", "interacts with",
-    "depends on", "trades against", "drifts with", "competes with",
+    "dominates",
+    "shapes",
+    "bounds",
+    "reduces",
+    "amplifies",
+    "hides",
+    "exposes",
+    "stabilises",
+    "doubles",
+    "limits",
+    "decouples",
+    "absorbs",
+    "interacts with",
+    "depends on",
+    "trades against",
+    "drifts with",
+    "competes with",
 )
 CONNECTIVES = (
-    "In practice,", "Under sustained load,", "For streaming audio,", "At scale,",
-    "In most deployments,", "During incidents,", "With continuous batching,",
-    "On shared GPUs,", "Across regions,", "For short utterances,",
+    "In practice,",
+    "Under sustained load,",
+    "For streaming audio,",
+    "At scale,",
+    "In most deployments,",
+    "During incidents,",
+    "With continuous batching,",
+    "On shared GPUs,",
+    "Across regions,",
+    "For short utterances,",
 )
 #: distinct first letters of titles inside a same-label-and-year group, so
 #: their order is the same compared case-sensitively or not
@@ -237,10 +690,12 @@ class Work:
             author = "{" + self.org + "}"
         else:
             author = " and ".join(f"{last}, {first}" for last, first in self.persons)
-        lines = [f"@{self.entry_type}{{{self.key},",
-                 f"  author = {{{author}}},",
-                 f"  title = {{{self.title}}},",
-                 f"  year = {{{self.year}}},"]
+        lines = [
+            f"@{self.entry_type}{{{self.key},",
+            f"  author = {{{author}}},",
+            f"  title = {{{self.title}}},",
+            f"  year = {{{self.year}}},",
+        ]
         lines += [f"  {name} = {{{value}}}," for name, value in self.fields.items()]
         lines.append("}")
         return "\n".join(lines)
@@ -329,7 +784,7 @@ def title_sort_key(title: str) -> str:
     """Sort key for year letters: the title without a leading A/An/The."""
     for article in ARTICLES:
         if title.startswith(article):
-            return title[len(article):]
+            return title[len(article) :]
     return title
 
 
@@ -343,8 +798,7 @@ class _BibMaker:
         self.titles: set[str] = set()  # casefolded sort keys
         self.label_years: set[tuple[str, int]] = set()
         self.orgs = list(REAL_ORGS) + [s + t for s in ORG_STEMS for t in ORG_SUFFIXES]
-        self.surnames = list(REAL_SURNAMES) + [h + t for h in SURNAME_HEADS
-                                               for t in SURNAME_TAILS]
+        self.surnames = list(REAL_SURNAMES) + [h + t for h in SURNAME_HEADS for t in SURNAME_TAILS]
 
     def _title(self, first_letter: str | None = None) -> str:
         rng = self.rng
@@ -386,18 +840,25 @@ class _BibMaker:
                 names = rng.sample(self.surnames, n)
                 persons = tuple((s, rng.choice(FIRST_NAMES)) for s in names)
                 org = None
-                label = (names[0] if n == 1 else
-                         f"{names[0]} & {names[1]}" if n == 2 else f"{names[0]} et al.")
+                label = (
+                    names[0]
+                    if n == 1
+                    else f"{names[0]} & {names[1]}"
+                    if n == 2
+                    else f"{names[0]} et al."
+                )
             if (label, year) not in self.label_years:
                 self.label_years.add((label, year))
                 return org, persons, year
         raise RuntimeError("label/year pool exhausted")
 
-    def _key(self, org: str | None, persons: Sequence[tuple[str, str]], year: int,
-             title: str) -> str:
+    def _key(
+        self, org: str | None, persons: Sequence[tuple[str, str]], year: int, title: str
+    ) -> str:
         stem = _ascii(org.split()[0] if org else persons[0][0]) or "anon"
-        word = next((_ascii(w) for w in title_sort_key(title).split()
-                     if len(_ascii(w)) > 3), "work")
+        word = next(
+            (_ascii(w) for w in title_sort_key(title).split() if len(_ascii(w)) > 3), "work"
+        )
         key = f"{stem}{year}{word}"
         n = 1
         while key in self.keys:
@@ -406,39 +867,51 @@ class _BibMaker:
         self.keys.add(key)
         return key
 
-    def _fields(self, org: str | None, persons: Sequence[tuple[str, str]],
-                year: int) -> tuple[str, dict[str, str]]:
+    def _fields(
+        self, org: str | None, persons: Sequence[tuple[str, str]], year: int
+    ) -> tuple[str, dict[str, str]]:
         rng = self.rng
         slug = f"{rng.randrange(16**6):06x}"
         if org is not None:
             host = _ascii(org) or "example"
             kind = rng.random()
             if kind < 0.6:
-                return "misc", {"howpublished": "Blog post",
-                                "url": f"https://{host}.example.com/blog/{slug}",
-                                "note": f"Accessed {year}-0{rng.randint(1, 9)}-"
-                                        f"1{rng.randint(0, 9)}"}
+                return "misc", {
+                    "howpublished": "Blog post",
+                    "url": f"https://{host}.example.com/blog/{slug}",
+                    "note": f"Accessed {year}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                }
             if kind < 0.8:
-                return "techreport", {"institution": org,
-                                      "number": f"TR-{year}-{rng.randint(1, 99):02d}",
-                                      "url": f"https://{host}.example.com/reports/{slug}"}
-            return "manual", {"organization": org,
-                              "url": f"https://docs.{host}.example.com/{slug}"}
+                return "techreport", {
+                    "institution": org,
+                    "number": f"TR-{year}-{rng.randint(1, 99):02d}",
+                    "url": f"https://{host}.example.com/reports/{slug}",
+                }
+            return "manual", {"organization": org, "url": f"https://docs.{host}.example.com/{slug}"}
         kind = rng.random()
         doi = f"10.{rng.randint(1000, 9999)}/{slug}"
         first = rng.randint(1, 900)
         pages = f"{first}--{first + rng.randint(5, 20)}"
         if kind < 0.45:
-            return "inproceedings", {"booktitle": rng.choice(VENUES), "pages": pages,
-                                     "publisher": "ACM", "doi": doi}
+            return "inproceedings", {
+                "booktitle": rng.choice(VENUES),
+                "pages": pages,
+                "publisher": "ACM",
+                "doi": doi,
+            }
         if kind < 0.85:
-            return "article", {"journal": rng.choice(JOURNALS),
-                               "volume": str(rng.randint(1, 60)),
-                               "number": str(rng.randint(1, 12)), "pages": pages,
-                               "doi": doi}
-        return "book", {"publisher": rng.choice(PUBLISHERS),
-                        "isbn": f"978-{rng.randint(0, 9)}-{rng.randint(100, 999)}-"
-                                f"{rng.randint(10000, 99999)}-{rng.randint(0, 9)}"}
+            return "article", {
+                "journal": rng.choice(JOURNALS),
+                "volume": str(rng.randint(1, 60)),
+                "number": str(rng.randint(1, 12)),
+                "pages": pages,
+                "doi": doi,
+            }
+        return "book", {
+            "publisher": rng.choice(PUBLISHERS),
+            "isbn": f"978-{rng.randint(0, 9)}-{rng.randint(100, 999)}-"
+            f"{rng.randint(10000, 99999)}-{rng.randint(0, 9)}",
+        }
 
     def _kind(self) -> str:
         r = self.rng.random()
@@ -454,18 +927,27 @@ class _BibMaker:
             if self.rng.random() < group_share / 2:
                 size = min(self.rng.randint(2, 3), n - len(works))
             letters: list[str | None] = (
-                list(self.rng.sample(INITIALS, size)) if size > 1 else [None])
+                list(self.rng.sample(INITIALS, size)) if size > 1 else [None]
+            )
             group: list[Work] = []
             for letter in letters:
                 # same author(s) for the group; 3+ authors: vary co-authors
                 if org is None and len(persons) > 2 and group:
                     rest = self.rng.sample(self.surnames, len(persons) - 1)
-                    persons = (persons[0],
-                               *((s, self.rng.choice(FIRST_NAMES)) for s in rest))
+                    persons = (persons[0], *((s, self.rng.choice(FIRST_NAMES)) for s in rest))
                 title = self._title(letter)
                 entry_type, fields = self._fields(org, persons, year)
-                group.append(Work(self._key(org, persons, year, title), entry_type,
-                                  org, persons, year, title, fields))
+                group.append(
+                    Work(
+                        self._key(org, persons, year, title),
+                        entry_type,
+                        org,
+                        persons,
+                        year,
+                        title,
+                        fields,
+                    )
+                )
             works.extend(group)
         assign_letters(works)
         return works
@@ -491,8 +973,7 @@ def assign_letters(works: Sequence[Work]) -> None:
 
 
 def _sentence(rng: random.Random) -> str:
-    words = [rng.choice(CONNECTIVES), rng.choice(FILLER), rng.choice(VERBS),
-             rng.choice(FILLER)]
+    words = [rng.choice(CONNECTIVES), rng.choice(FILLER), rng.choice(VERBS), rng.choice(FILLER)]
     if rng.random() < 0.6:
         words += ["when", rng.choice(FILLER), rng.choice(VERBS), rng.choice(FILLER)]
     if rng.random() < 0.4:
@@ -514,15 +995,26 @@ def _locator(rng: random.Random) -> str:
     return f"p. {n}"
 
 
-def _citations_for_chapter(rng: random.Random, local: Sequence[int], popular: Sequence[int],
-                           n_works: int, count: int, works: Sequence[Work]) -> list[Citation]:
+def _citations_for_chapter(
+    rng: random.Random,
+    local: Sequence[int],
+    popular: Sequence[int],
+    n_works: int,
+    count: int,
+    works: Sequence[Work],
+) -> list[Citation]:
     primaries = (list(local) + [-1] * max(0, count - len(local)))[:count]
     out: list[Citation] = []
     for primary in primaries:
         if primary < 0:
             r = rng.random()
-            primary = (rng.choice(popular) if r < 0.2 and popular else
-                       rng.randrange(n_works) if r < 0.3 else rng.choice(local))
+            primary = (
+                rng.choice(popular)
+                if r < 0.2 and popular
+                else rng.randrange(n_works)
+                if r < 0.3
+                else rng.choice(local)
+            )
         chosen = [primary]
         if rng.random() < 0.12:
             pool = list(local) + list(popular)
@@ -545,10 +1037,16 @@ def _citations_for_chapter(rng: random.Random, local: Sequence[int], popular: Se
     return out
 
 
-def build_model(chapters: int, works_per_chapter: int, citations_per_chapter: int,
-                bib_entries: int | None = None, subdocs_per_chapter: int = 3,
-                seed: int = 0, popular_share: float = 0.04,
-                group_share: float = 0.12) -> Book:
+def build_model(
+    chapters: int,
+    works_per_chapter: int,
+    citations_per_chapter: int,
+    bib_entries: int | None = None,
+    subdocs_per_chapter: int = 3,
+    seed: int = 0,
+    popular_share: float = 0.04,
+    group_share: float = 0.12,
+) -> Book:
     """Build the variant-independent model of a book (no files written)."""
     rng = random.Random(seed)
     n_works = chapters * works_per_chapter
@@ -561,16 +1059,21 @@ def build_model(chapters: int, works_per_chapter: int, citations_per_chapter: in
     chapter_works: dict[int, set[int]] = {}
     for ch in range(1, chapters + 1):
         local = list(range((ch - 1) * works_per_chapter, ch * works_per_chapter))
-        cits = _citations_for_chapter(rng, local, popular, n_works,
-                                      citations_per_chapter, works)
+        cits = _citations_for_chapter(rng, local, popular, n_works, citations_per_chapter, works)
         chapter_works[ch] = {it.work for c in cits for it in c.items}
         nsub = rng.randint(0, subdocs_per_chapter)
         base = f"ch{ch:03d}"
-        chapter_docs = [Doc(f"{base}/index", f"{rng.choice(ADJECTIVES)} "
-                            f"{rng.choice(NOUNS)} in {rng.choice(DOMAINS)}", ch)]
-        chapter_docs.extend(Doc(f"{base}/s{k:02d}",
-                                f"{rng.choice(NOUNS)} and {rng.choice(NOUNS)}", ch)
-                            for k in range(1, nsub + 1))
+        chapter_docs = [
+            Doc(
+                f"{base}/index",
+                f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} in {rng.choice(DOMAINS)}",
+                ch,
+            )
+        ]
+        chapter_docs.extend(
+            Doc(f"{base}/s{k:02d}", f"{rng.choice(NOUNS)} and {rng.choice(NOUNS)}", ch)
+            for k in range(1, nsub + 1)
+        )
         chapter_docs[0].children = [d.docname.split("/")[1] for d in chapter_docs[1:]]
         # spread the citations over the chapter's documents, in order
         per_doc: list[list[Citation]] = [[] for _ in chapter_docs]
@@ -591,9 +1094,11 @@ def build_model(chapters: int, works_per_chapter: int, citations_per_chapter: in
                 if rng.random() < 0.08:
                     doc.blocks.append(("ul", [_sentence(rng) for _ in range(rng.randint(2, 4))]))
                 if rng.random() < 0.05:
-                    code = (f"replicas = {rng.randint(1, 64)}\n"
-                            f"max_batch_tokens = {rng.randint(1, 64) * 1024}\n"
-                            f"timeout_ms = {rng.randint(50, 900)}")
+                    code = (
+                        f"replicas = {rng.randint(1, 64)}\n"
+                        f"max_batch_tokens = {rng.randint(1, 64) * 1024}\n"
+                        f"timeout_ms = {rng.randint(50, 900)}"
+                    )
                     doc.blocks.append(("code", [code]))
         docs.extend(chapter_docs)
     if bib_entries is not None and bib_entries > n_works:
@@ -605,8 +1110,16 @@ def build_model(chapters: int, works_per_chapter: int, citations_per_chapter: in
         extra_maker.label_years = set(maker.label_years)
         extras = extra_maker.make(bib_entries - n_works, group_share)
         works = works + extras
-    return Book(chapters, works_per_chapter, citations_per_chapter, seed, works, docs,
-                popular, chapter_works)
+    return Book(
+        chapters,
+        works_per_chapter,
+        citations_per_chapter,
+        seed,
+        works,
+        docs,
+        popular,
+        chapter_works,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -632,15 +1145,21 @@ def render_citation(c: Citation, works: Sequence[Work], variant: Variant) -> str
     return "[Source: " + "; ".join(parts) + "]"
 
 
-def _render_doc(doc: Doc, book: Book, variant: Variant, chapter_docnames: list[str],
-                is_last: bool) -> str:
+def _render_doc(
+    doc: Doc, book: Book, variant: Variant, chapter_docnames: list[str], is_last: bool
+) -> str:
     out = [f"# {doc.title}", ""]
     for kind, segs in doc.blocks:
         if kind == "h2":
             out += [f"## {segs[0]}", ""]
         elif kind == "p":
-            out += ["".join(s if isinstance(s, str) else render_citation(s, book.works, variant)
-                            for s in segs), ""]
+            out += [
+                "".join(
+                    s if isinstance(s, str) else render_citation(s, book.works, variant)
+                    for s in segs
+                ),
+                "",
+            ]
         elif kind == "ul":
             out += [f"- {s}" for s in segs if isinstance(s, str)] + [""]
         elif kind == "code":
@@ -657,8 +1176,10 @@ def _render_doc(doc: Doc, book: Book, variant: Variant, chapter_docnames: list[s
 
 
 def _conf(variant: Variant, repo_root: Path) -> str:
-    common = ('project = "Synthetic Book"\nauthor = "Benchmark"\nlanguage = "en"\n'
-              'exclude_patterns = ["_build"]\n')
+    common = (
+        'project = "Synthetic Book"\nauthor = "Benchmark"\nlanguage = "en"\n'
+        'exclude_patterns = ["_build"]\n'
+    )
     if variant == "floor":
         return common + 'extensions = ["myst_parser"]\n'
     if variant == "bibtex":
@@ -666,11 +1187,15 @@ def _conf(variant: Variant, repo_root: Path) -> str:
             'extensions = ["myst_parser", "sphinxcontrib.bibtex"]\n'
             'bibtex_bibfiles = ["refs.bib"]\n'
             'bibtex_reference_style = "author_year"\n'
-            'suppress_warnings = ["bibtex.duplicate_citation", "bibtex.duplicate_label"]\n')
-    return ("import sys\n\n"
-            f"sys.path.insert(0, {str(repo_root)!r})\n\n" + common +
-            'extensions = ["myst_parser", "sphinx_ext"]\n'
-            'bibtex_bibfiles = ["refs.bib"]\n')
+            'suppress_warnings = ["bibtex.duplicate_citation", "bibtex.duplicate_label"]\n'
+        )
+    return (
+        "import sys\n\n"
+        f"sys.path.insert(0, {str(repo_root)!r})\n\n"
+        + common
+        + 'extensions = ["myst_parser", "sphinx_ext"]\n'
+        'bibtex_bibfiles = ["refs.bib"]\n'
+    )
 
 
 def _works_cited(variant: Variant) -> str:
@@ -695,11 +1220,31 @@ def write_book(book: Book, path: Path, variant: Variant, repo_root: Path = REPO_
 
     write("conf.py", _conf(variant, repo_root))
     chapters = [f"ch{ch:03d}/index" for ch in range(1, book.chapters + 1)]
-    write("index.md", "\n".join([
-        "# Synthetic Book", "",
-        f"A generated book of {book.chapters} chapters.", "",
-        "```{toctree}", ":numbered:", ":maxdepth: 2", "", *chapters, "```", "",
-        "```{toctree}", ":caption: Back matter", ":maxdepth: 1", "", "works-cited", "```", ""]))
+    write(
+        "index.md",
+        "\n".join(
+            [
+                "# Synthetic Book",
+                "",
+                f"A generated book of {book.chapters} chapters.",
+                "",
+                "```{toctree}",
+                ":numbered:",
+                ":maxdepth: 2",
+                "",
+                *chapters,
+                "```",
+                "",
+                "```{toctree}",
+                ":caption: Back matter",
+                ":maxdepth: 1",
+                "",
+                "works-cited",
+                "```",
+                "",
+            ]
+        ),
+    )
     write("works-cited.md", _works_cited(variant))
     by_chapter: dict[int, list[Doc]] = {}
     for doc in book.docs:
@@ -707,8 +1252,7 @@ def write_book(book: Book, path: Path, variant: Variant, repo_root: Path = REPO_
     for docs in by_chapter.values():
         names = [d.docname for d in docs]
         for i, doc in enumerate(docs):
-            write(doc.docname + ".md", _render_doc(doc, book, variant, names,
-                                                   i == len(docs) - 1))
+            write(doc.docname + ".md", _render_doc(doc, book, variant, names, i == len(docs) - 1))
     write("refs.bib", "\n\n".join(w.bibtex() for w in book.works) + "\n")
     n_items = sum(len(c.items) for c in book.citations())
     manifest = {
@@ -722,18 +1266,34 @@ def write_book(book: Book, path: Path, variant: Variant, repo_root: Path = REPO_
         "citations": sum(1 for _ in book.citations()),
         "cite_items": n_items,
         "popular": [book.works[i].key for i in book.popular],
-        "chapter_keys": {str(ch): sorted(book.works[i].key for i in ws)
-                         for ch, ws in book.chapter_works.items()},
-        "works": {w.key: {"cite": w.cite_text(), "label": w.label, "year": w.year,
-                          "letter": w.letter, "title": w.title} for w in book.works},
+        "chapter_keys": {
+            str(ch): sorted(book.works[i].key for i in ws) for ch, ws in book.chapter_works.items()
+        },
+        "works": {
+            w.key: {
+                "cite": w.cite_text(),
+                "label": w.label,
+                "year": w.year,
+                "letter": w.letter,
+                "title": w.title,
+            }
+            for w in book.works
+        },
     }
     write("book.json", json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
 
 
-def generate_book(path: Path | str, chapters: int, works_per_chapter: int = 10,
-                  citations_per_chapter: int = 50, bib_entries: int | None = None,
-                  subdocs_per_chapter: int = 3, seed: int = 0,
-                  variant: Variant = "extension", repo_root: Path = REPO_ROOT) -> Book:
+def generate_book(
+    path: Path | str,
+    chapters: int,
+    works_per_chapter: int = 10,
+    citations_per_chapter: int = 50,
+    bib_entries: int | None = None,
+    subdocs_per_chapter: int = 3,
+    seed: int = 0,
+    variant: Variant = "extension",
+    repo_root: Path = REPO_ROOT,
+) -> Book:
     """Generate a book and write it into *path* (see the module docstring).
 
     *works_per_chapter* works are introduced by each chapter (each cited there at
@@ -741,8 +1301,9 @@ def generate_book(path: Path | str, chapters: int, works_per_chapter: int = 10,
     chapters.  *citations_per_chapter* counts ``[Source: …]`` brackets (some name
     several works).  Each chapter gets 0..*subdocs_per_chapter* sub-documents.
     """
-    book = build_model(chapters, works_per_chapter, citations_per_chapter,
-                       bib_entries, subdocs_per_chapter, seed)
+    book = build_model(
+        chapters, works_per_chapter, citations_per_chapter, bib_entries, subdocs_per_chapter, seed
+    )
     write_book(book, Path(path), variant, repo_root)
     return book
 
@@ -764,8 +1325,9 @@ def edit_chapter(path: Path | str, chapter: int | None = None) -> EditInfo:
     for keys in manifest["chapter_keys"].values():
         for k in keys:
             counts[k] = counts.get(k, 0) + 1
-    candidates = [k for k in manifest["popular"] if k not in cited] or \
-        [k for k in counts if k not in cited]
+    candidates = [k for k in manifest["popular"] if k not in cited] or [
+        k for k in counts if k not in cited
+    ]
     key = max(candidates, key=lambda k: (counts.get(k, 0), k))
     if manifest["variant"] == "bibtex":
         cite = "{cite:p}`" + key + "`"
@@ -778,8 +1340,9 @@ def edit_chapter(path: Path | str, chapter: int | None = None) -> EditInfo:
     lines[1:1] = ["", text]
     doc.write_text("\n".join(lines), encoding="utf-8", newline="\n")
     manifest["chapter_keys"][str(ch)] = sorted(cited | {key})
-    (root / "book.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n",
-                                    encoding="utf-8", newline="\n")
+    (root / "book.json").write_text(
+        json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8", newline="\n"
+    )
     return EditInfo(ch, docname, key, text)
 
 
@@ -795,10 +1358,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--variant", choices=VARIANTS, default="extension")
     a = p.parse_args(argv)
-    book = generate_book(a.out, a.chapters, a.works_per_chapter, a.citations_per_chapter,
-                         a.bib_entries, a.subdocs_per_chapter, a.seed, a.variant)
-    print(f"{a.out}: {len(book.docs)} documents, {len(book.works)} entries, "
-          f"{sum(1 for _ in book.citations())} citations")
+    book = generate_book(
+        a.out,
+        a.chapters,
+        a.works_per_chapter,
+        a.citations_per_chapter,
+        a.bib_entries,
+        a.subdocs_per_chapter,
+        a.seed,
+        a.variant,
+    )
+    print(
+        f"{a.out}: {len(book.docs)} documents, {len(book.works)} entries, "
+        f"{sum(1 for _ in book.citations())} citations"
+    )
     return 0
 
 

@@ -61,7 +61,7 @@ def top(stats: pstats.Stats, n: int, only: Sequence[str] = (), sort: str = "cumu
     finally:
         stats.stream = old  # type: ignore[attr-defined]
     text = buf.getvalue()
-    return text[text.find("   ncalls"):] if "   ncalls" in text else text
+    return text[text.find("   ncalls") :] if "   ncalls" in text else text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -72,8 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--citations-per-chapter", type=int, default=50)
     p.add_argument("--bib-entries", type=int, default=None)
     p.add_argument("--variant", choices=VARIANTS, default="extension")
-    p.add_argument("--incremental", action="store_true",
-                   help="build once unprofiled, edit a chapter, profile the rebuild")
+    p.add_argument(
+        "--incremental",
+        action="store_true",
+        help="build once unprofiled, edit a chapter, profile the rebuild",
+    )
     p.add_argument("-j", "--jobs", type=int, default=1)
     p.add_argument("--top", type=int, default=40)
     p.add_argument("--sort", default="cumulative", help="pstats sort key (cumulative, tottime)")
@@ -84,8 +87,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     src, out, dt = work / "src", work / "out", work / "doctrees"
     for d in (src, out, dt):
         shutil.rmtree(d, ignore_errors=True)
-    generate_book(src, args.chapters, args.works_per_chapter, args.citations_per_chapter,
-                  bib_entries=args.bib_entries, variant=args.variant)
+    generate_book(
+        src,
+        args.chapters,
+        args.works_per_chapter,
+        args.citations_per_chapter,
+        bib_entries=args.bib_entries,
+        variant=args.variant,
+    )
     if args.incremental:
         from sphinx.cmd.build import build_main
 

@@ -111,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         repeated = repeated_ids(work / "ext")
         data = json.loads((work / "ext" / "citations.json").read_text(encoding="utf-8"))
         citing = sum(1 for chapter in data["chapters"] if chapter["references"])
-        print(f"{len(data['chapters'])} chapters, {citing} citing; {len(data['citations'])} citations")
+        print(
+            f"{len(data['chapters'])} chapters, {citing} citing; {len(data['citations'])} citations"
+        )
         for line in missing:
             print(f"no References list: {line}")
         for page, ids in repeated.items():

@@ -143,16 +143,27 @@ class TreeDiff:
         if self.identical:
             return f"identical ({self.files} files)"
         parts = []
-        for name, items in (("differ", self.differ), ("only in first", self.only_left),
-                            ("only in second", self.only_right)):
+        for name, items in (
+            ("differ", self.differ),
+            ("only in first", self.only_left),
+            ("only in second", self.only_right),
+        ):
             if items:
                 parts.append(f"{len(items)} {name}: " + ", ".join(items[:5]))
         return "; ".join(parts)
 
 
-def sphinx_build(src: Path, out: Path, doctrees: Path, *, jobs: int = 1,
-                 timeout: float | None = None, log: Path | None = None,
-                 label: str = "", fresh: bool = False) -> BuildResult:
+def sphinx_build(
+    src: Path,
+    out: Path,
+    doctrees: Path,
+    *,
+    jobs: int = 1,
+    timeout: float | None = None,
+    log: Path | None = None,
+    label: str = "",
+    fresh: bool = False,
+) -> BuildResult:
     """Run ``python -m sphinx -b html -q`` in a subprocess and measure it.
 
     Wall time is taken around the child; peak RSS comes from ``os.wait4``,
@@ -177,8 +188,7 @@ def sphinx_build(src: Path, out: Path, doctrees: Path, *, jobs: int = 1,
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "wb") as logf:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT, start_new_session=True)
         killed = threading.Event()
 
         def kill() -> None:
@@ -198,8 +208,15 @@ def sphinx_build(src: Path, out: Path, doctrees: Path, *, jobs: int = 1,
     warnings = [ln for ln in text.splitlines() if "WARNING" in ln or "ERROR" in ln]
     if proc.returncode != 0 and not killed.is_set():
         warnings = warnings or text.splitlines()[-5:]
-    return BuildResult(label, round(wall, 3), round(usage.ru_maxrss / 1024, 1),
-                       proc.returncode, killed.is_set(), len(warnings), warnings[:5])
+    return BuildResult(
+        label,
+        round(wall, 3),
+        round(usage.ru_maxrss / 1024, 1),
+        proc.returncode,
+        killed.is_set(),
+        len(warnings),
+        warnings[:5],
+    )
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, int]]:
@@ -216,8 +233,7 @@ def compare_trees(left: Path, right: Path) -> TreeDiff:
     """Compare every file of two output directories byte for byte."""
     a = {p.relative_to(left).as_posix() for p in left.rglob("*") if p.is_file()}
     b = {p.relative_to(right).as_posix() for p in right.rglob("*") if p.is_file()}
-    differ = sorted(rel for rel in a & b
-                    if not filecmp.cmp(left / rel, right / rel, shallow=False))
+    differ = sorted(rel for rel in a & b if not filecmp.cmp(left / rel, right / rel, shallow=False))
     return TreeDiff(len(a | b), differ, sorted(a - b), sorted(b - a))
 
 
@@ -248,8 +264,9 @@ class SizeResult:
     #: Entries of all the chapters' References lists: works cited, per chapter.
     ref_entries: int = 0
 
-    def ratio(self, num: BuildResult | None, den: BuildResult | None,
-              attr: str = "wall_s") -> float | None:
+    def ratio(
+        self, num: BuildResult | None, den: BuildResult | None, attr: str = "wall_s"
+    ) -> float | None:
         """``num/den`` for *attr* when both builds succeeded."""
         if num is None or den is None or not num.ok or not den.ok:
             return None
@@ -257,31 +274,44 @@ class SizeResult:
         return round(float(getattr(num, attr)) / d, 3) if d else None
 
 
-def run_size(work: Path, chapters: int, args: argparse.Namespace,
-             bibtex_timeout: float | None, log: Any) -> SizeResult:
+def run_size(
+    work: Path, chapters: int, args: argparse.Namespace, bibtex_timeout: float | None, log: Any
+) -> SizeResult:
     """Generate and build one size; see the module docstring for the steps."""
     d = work / f"ch{chapters}"
     if d.exists():
         shutil.rmtree(d)
-    gen: dict[str, Any] = {"chapters": chapters, "works_per_chapter": args.works_per_chapter,
-                           "citations_per_chapter": args.citations_per_chapter,
-                           "seed": args.seed, "repo_root": args.code_root}
+    gen: dict[str, Any] = {
+        "chapters": chapters,
+        "works_per_chapter": args.works_per_chapter,
+        "citations_per_chapter": args.citations_per_chapter,
+        "seed": args.seed,
+        "repo_root": args.code_root,
+    }
     book = generate_book(d / "src-floor", variant="floor", **gen)
     generate_book(d / "src-ext", variant="extension", **gen)
-    res = SizeResult(chapters, len(book.works), len(book.docs) + 2,
-                     sum(1 for _ in book.citations()),
-                     sum(len(c.items) for c in book.citations()),
-                     floor=BuildResult("floor", 0, 0, -1))
+    res = SizeResult(
+        chapters,
+        len(book.works),
+        len(book.docs) + 2,
+        sum(1 for _ in book.citations()),
+        sum(len(c.items) for c in book.citations()),
+        floor=BuildResult("floor", 0, 0, -1),
+    )
     res.ref_entries = sum(len(cited) for cited in book.chapter_works.values())
-    log(f"[{chapters} chapters] {res.docs} documents, {res.works} works, "
-        f"{res.citations} citations ({res.cite_items} works cited)")
+    log(
+        f"[{chapters} chapters] {res.docs} documents, {res.works} works, "
+        f"{res.citations} citations ({res.cite_items} works cited)"
+    )
 
     def build(label: str, src: str, out: str, **kw: Any) -> BuildResult:
         kw.setdefault("timeout", args.build_timeout or None)
         r = sphinx_build(d / src, d / out, d / f"{out}.doctrees", label=label, **kw)
         state = "TIMEOUT" if r.timed_out else ("ok" if r.ok else f"FAILED rc={r.returncode}")
-        log(f"  {label:<8} {r.wall_s:8.2f} s {r.maxrss_mb:8.1f} MB  {state}"
-            + (f"  {r.warnings} warning(s): {r.first_warnings[0][:160]}" if r.warnings else ""))
+        log(
+            f"  {label:<8} {r.wall_s:8.2f} s {r.maxrss_mb:8.1f} MB  {state}"
+            + (f"  {r.warnings} warning(s): {r.first_warnings[0][:160]}" if r.warnings else "")
+        )
         return r
 
     floors, exts = [], []
@@ -298,8 +328,9 @@ def run_size(work: Path, chapters: int, args: argparse.Namespace,
         res.edit = asdict(edit)
         res.incr = build("incr", "src-ext", "out-ext")
         after = snapshot(d / "out-ext")
-        res.incr_rewritten_html = sum(1 for k, v in after.items()
-                                      if k.endswith(".html") and before.get(k) != v)
+        res.incr_rewritten_html = sum(
+            1 for k, v in after.items() if k.endswith(".html") and before.get(k) != v
+        )
         cleans, pars = [], []
         for _ in range(args.repeat):
             cleans.append(build("clean", "src-ext", "out-clean", fresh=True))
@@ -308,8 +339,10 @@ def run_size(work: Path, chapters: int, args: argparse.Namespace,
         if res.incr.ok and res.clean.ok:
             diff = compare_trees(d / "out-ext", d / "out-clean")
             res.incr_identical, res.incr_vs_clean = diff.identical, diff.summary()
-            log(f"  incremental vs clean: {diff.summary()}; "
-                f"{res.incr_rewritten_html} HTML page(s) rewritten")
+            log(
+                f"  incremental vs clean: {diff.summary()}; "
+                f"{res.incr_rewritten_html} HTML page(s) rewritten"
+            )
         if res.par.ok and res.clean.ok:
             diff = compare_trees(d / "out-clean", d / "out-par")
             res.par_identical, res.par_vs_serial = diff.identical, diff.summary()
@@ -345,24 +378,44 @@ class BigBibResult:
         return round(self.build.wall_s - self.baseline_ext_s, 2)
 
 
-def run_big_bib(work: Path, chapters: int, entries: int, args: argparse.Namespace,
-                small: SizeResult | None, log: Any) -> BigBibResult:
+def run_big_bib(
+    work: Path,
+    chapters: int,
+    entries: int,
+    args: argparse.Namespace,
+    small: SizeResult | None,
+    log: Any,
+) -> BigBibResult:
     """Build the *chapters* book with an *entries*-entry bibliography."""
     d = work / f"bigbib{chapters}"
     if d.exists():
         shutil.rmtree(d)
-    generate_book(d / "src-ext", chapters, args.works_per_chapter,
-                  args.citations_per_chapter, bib_entries=entries, seed=args.seed,
-                  repo_root=args.code_root)
+    generate_book(
+        d / "src-ext",
+        chapters,
+        args.works_per_chapter,
+        args.citations_per_chapter,
+        bib_entries=entries,
+        seed=args.seed,
+        repo_root=args.code_root,
+    )
     runs = [
-        sphinx_build(d / "src-ext", d / "out-ext", d / "out-ext.doctrees", label="bigbib",
-                     timeout=args.build_timeout or None, fresh=True)
+        sphinx_build(
+            d / "src-ext",
+            d / "out-ext",
+            d / "out-ext.doctrees",
+            label="bigbib",
+            timeout=args.build_timeout or None,
+            fresh=True,
+        )
         for _ in range(args.repeat)
     ]
     r = median_build(runs)
-    log(f"[{chapters} chapters, {entries}-entry bibliography] {r.wall_s:.2f} s "
+    log(
+        f"[{chapters} chapters, {entries}-entry bibliography] {r.wall_s:.2f} s "
         f"{r.maxrss_mb:.1f} MB {'ok' if r.ok else 'FAILED'}"
-        + (f"  {r.warnings} warning(s): {r.first_warnings[0][:160]}" if r.warnings else ""))
+        + (f"  {r.warnings} warning(s): {r.first_warnings[0][:160]}" if r.warnings else "")
+    )
     if not args.keep:
         shutil.rmtree(d / "out-ext", ignore_errors=True)
     base = small.ext.wall_s if small and small.ext and small.ext.ok else None
@@ -392,15 +445,18 @@ def evaluate(sizes: list[SizeResult], big: BigBibResult | None) -> list[dict[str
     rows: list[dict[str, Any]] = []
 
     def add(name: str, value: str, target: str, ok: bool | None) -> None:
-        rows.append({"target": name, "measured": value, "limit": target,
-                     "pass": ok})
+        rows.append({"target": name, "measured": value, "limit": target, "pass": ok})
 
     ok_sizes = [s for s in sizes if s.ext and s.ext.ok and s.floor.ok]
     if ok_sizes:
         top = ok_sizes[-1]
         r = top.ratio(top.ext, top.floor)
-        add(f"full build / floor at {top.chapters} chapters", _fmt(r, ".2f", "×"),
-            f"≤ {MAX_FULL_RATIO}×", r is not None and r <= MAX_FULL_RATIO)
+        add(
+            f"full build / floor at {top.chapters} chapters",
+            _fmt(r, ".2f", "×"),
+            f"≤ {MAX_FULL_RATIO}×",
+            r is not None and r <= MAX_FULL_RATIO,
+        )
     if len(ok_sizes) >= 2:
         lo, hi = ok_sizes[0], ok_sizes[-1]
         assert lo.ext and hi.ext
@@ -408,57 +464,97 @@ def evaluate(sizes: list[SizeResult], big: BigBibResult | None) -> list[dict[str
         c_hi = hi.ext.wall_s - hi.floor.wall_s
         limit = hi.chapters / lo.chapters * GROWTH_SLACK
         g = c_hi / c_lo if c_lo > 0 else None
-        add(f"extension's own cost {lo.chapters}→{hi.chapters} chapters",
+        add(
+            f"extension's own cost {lo.chapters}→{hi.chapters} chapters",
             f"{c_lo:.2f} s → {c_hi:.2f} s ({_fmt(g, '.2f', '×')})",
             f"≤ {limit:.2f}× (book grows {hi.chapters / lo.chapters:.0f}×)",
-            None if g is None else g <= limit)
+            None if g is None else g <= limit,
+        )
         # What the extension writes does not grow with the chapters alone: a
         # bigger book draws its shared and random citations from more works.
-        add(f"the book, {lo.chapters}→{hi.chapters} chapters (information)",
+        add(
+            f"the book, {lo.chapters}→{hi.chapters} chapters (information)",
             f"documents {hi.docs / lo.docs:.2f}×, citations {hi.citations / lo.citations:.2f}×, "
             f"References entries {hi.ref_entries / lo.ref_entries:.2f}×"
-            if lo.ref_entries else "–", "–", None)
+            if lo.ref_entries
+            else "–",
+            "–",
+            None,
+        )
     largest = max((s.chapters for s in sizes), default=0)
     for s in sizes:
         if s.incr and s.ext:
             r = s.ratio(s.incr, s.ext)
             # the issue sets this target at the largest size; smaller ones are shown
-            add(f"incremental / full at {s.chapters} chapters",
+            add(
+                f"incremental / full at {s.chapters} chapters",
                 _fmt(None if r is None else r * 100, ".1f", "%"),
                 f"≤ {MAX_INCR_SHARE:.0%}" if s.chapters == largest else "(info)",
-                (r is not None and r <= MAX_INCR_SHARE) if s.chapters == largest else None)
-            add(f"incremental == clean at {s.chapters} chapters", s.incr_vs_clean or "–",
-                "identical", bool(s.incr_identical))
+                (r is not None and r <= MAX_INCR_SHARE) if s.chapters == largest else None,
+            )
+            add(
+                f"incremental == clean at {s.chapters} chapters",
+                s.incr_vs_clean or "–",
+                "identical",
+                bool(s.incr_identical),
+            )
         if s.par and s.clean:
             r = s.ratio(s.par, s.clean)
-            add(f"-j 2 / serial at {s.chapters} chapters", _fmt(r, ".2f", "×"), "≤ 1.00×",
-                r is not None and r <= 1.0)
-            add(f"-j 2 == serial at {s.chapters} chapters", s.par_vs_serial or "–",
-                "identical", bool(s.par_identical))
+            add(
+                f"-j 2 / serial at {s.chapters} chapters",
+                _fmt(r, ".2f", "×"),
+                "≤ 1.00×",
+                r is not None and r <= 1.0,
+            )
+            add(
+                f"-j 2 == serial at {s.chapters} chapters",
+                s.par_vs_serial or "–",
+                "identical",
+                bool(s.par_identical),
+            )
         if s.ext:
             r = s.ratio(s.ext, s.floor, "maxrss_mb")
-            add(f"peak memory / floor at {s.chapters} chapters", _fmt(r, ".2f", "×"),
-                f"≤ {MAX_MEM_RATIO}×", r is not None and r <= MAX_MEM_RATIO)
+            add(
+                f"peak memory / floor at {s.chapters} chapters",
+                _fmt(r, ".2f", "×"),
+                f"≤ {MAX_MEM_RATIO}×",
+                r is not None and r <= MAX_MEM_RATIO,
+            )
     ext_builds = [b for s in sizes for b in (s.ext, s.incr, s.clean, s.par) if b]
     if big is not None:
         ext_builds.append(big.build)
     n_warn = sum(b.warnings for b in ext_builds)
     first = next((b.first_warnings[0] for b in ext_builds if b.first_warnings), "")
-    add("warnings in extension builds", f"{n_warn}" + (f" ({first[:100]})" if first else ""),
-        "0", n_warn == 0)
+    add(
+        "warnings in extension builds",
+        f"{n_warn}" + (f" ({first[:100]})" if first else ""),
+        "0",
+        n_warn == 0,
+    )
     wrote = [s.citations_json for s in sizes if s.citations_json is not None]
-    add("citations.json written", f"{sum(wrote)}/{len(wrote)} builds", "all",
-        bool(wrote) and all(wrote))
+    add(
+        "citations.json written",
+        f"{sum(wrote)}/{len(wrote)} builds",
+        "all",
+        bool(wrote) and all(wrote),
+    )
     if big is not None:
         dlt = big.delta_s
-        add(f"{big.entries}-entry bibliography, {big.chapters} chapters: added time",
-            _fmt(dlt, ".2f", " s"), f"≤ {MAX_BIG_BIB_DELTA:.0f} s",
-            dlt is not None and dlt <= MAX_BIG_BIB_DELTA)
+        add(
+            f"{big.entries}-entry bibliography, {big.chapters} chapters: added time",
+            _fmt(dlt, ".2f", " s"),
+            f"≤ {MAX_BIG_BIB_DELTA:.0f} s",
+            dlt is not None and dlt <= MAX_BIG_BIB_DELTA,
+        )
     return rows
 
 
-def render_tables(sizes: list[SizeResult], big: BigBibResult | None,
-                  targets: list[dict[str, Any]], markdown: bool = False) -> str:
+def render_tables(
+    sizes: list[SizeResult],
+    big: BigBibResult | None,
+    targets: list[dict[str, Any]],
+    markdown: bool = False,
+) -> str:
     """The results as aligned text (or Markdown) tables: time, memory, targets."""
     time_rows, mem_rows = [], []
     for s in sizes:
@@ -468,38 +564,117 @@ def render_tables(sizes: list[SizeResult], big: BigBibResult | None,
         else:
             bib_ratio = _fmt(s.ratio(s.ext, s.bibtex), ".3f")
         incr = s.ratio(s.incr, s.ext)
-        time_rows.append([
-            str(s.chapters), str(s.docs), str(s.works), str(s.citations),
-            str(s.ref_entries), _time(s.floor), _time(s.ext), _fmt(s.ratio(s.ext, s.floor), ".2f", "×"),
-            _fmt(own, ".2f"), _time(s.bibtex, s.bibtex_skipped), bib_ratio,
-            _time(s.incr), _fmt(None if incr is None else incr * 100, ".1f", "%"),
-            _time(s.par), _fmt(s.ratio(s.par, s.clean), ".2f", "×"),
-            _fmt(s.ratio(s.floor_par, s.floor), ".2f", "×")])
-        mem_rows.append([
-            str(s.chapters), _fmt(s.floor.maxrss_mb, ".0f"),
-            _fmt(s.ext.maxrss_mb if s.ext else None, ".0f"),
-            _fmt(s.ratio(s.ext, s.floor, "maxrss_mb"), ".2f", "×"),
-            _fmt(s.par.maxrss_mb if s.par else None, ".0f"),
-            _fmt(s.bibtex.maxrss_mb if s.bibtex and s.bibtex.ok else None, ".0f"),
-            str(sum(b.warnings for b in (s.ext, s.incr, s.clean, s.par) if b)),
-            str(s.incr_rewritten_html)])
+        time_rows.append(
+            [
+                str(s.chapters),
+                str(s.docs),
+                str(s.works),
+                str(s.citations),
+                str(s.ref_entries),
+                _time(s.floor),
+                _time(s.ext),
+                _fmt(s.ratio(s.ext, s.floor), ".2f", "×"),
+                _fmt(own, ".2f"),
+                _time(s.bibtex, s.bibtex_skipped),
+                bib_ratio,
+                _time(s.incr),
+                _fmt(None if incr is None else incr * 100, ".1f", "%"),
+                _time(s.par),
+                _fmt(s.ratio(s.par, s.clean), ".2f", "×"),
+                _fmt(s.ratio(s.floor_par, s.floor), ".2f", "×"),
+            ]
+        )
+        mem_rows.append(
+            [
+                str(s.chapters),
+                _fmt(s.floor.maxrss_mb, ".0f"),
+                _fmt(s.ext.maxrss_mb if s.ext else None, ".0f"),
+                _fmt(s.ratio(s.ext, s.floor, "maxrss_mb"), ".2f", "×"),
+                _fmt(s.par.maxrss_mb if s.par else None, ".0f"),
+                _fmt(s.bibtex.maxrss_mb if s.bibtex and s.bibtex.ok else None, ".0f"),
+                str(sum(b.warnings for b in (s.ext, s.incr, s.clean, s.par) if b)),
+                str(s.incr_rewritten_html),
+            ]
+        )
     out = [
-        _table(["chapters", "docs", "works", "citations", "References entries", "floor s", "ext s", "ext/floor",
-                "ext−floor s", "bibtex s", "ext/bibtex", "incr s", "incr/full", "-j2 s",
-                "-j2/serial", "floor -j2/serial"], time_rows, markdown),
-        _table(["chapters", "floor MB", "ext MB", "ext/floor", "-j2 MB (max proc)",
-                "bibtex MB", "ext warnings", "pages rewritten by incr"], mem_rows, markdown)]
+        _table(
+            [
+                "chapters",
+                "docs",
+                "works",
+                "citations",
+                "References entries",
+                "floor s",
+                "ext s",
+                "ext/floor",
+                "ext−floor s",
+                "bibtex s",
+                "ext/bibtex",
+                "incr s",
+                "incr/full",
+                "-j2 s",
+                "-j2/serial",
+                "floor -j2/serial",
+            ],
+            time_rows,
+            markdown,
+        ),
+        _table(
+            [
+                "chapters",
+                "floor MB",
+                "ext MB",
+                "ext/floor",
+                "-j2 MB (max proc)",
+                "bibtex MB",
+                "ext warnings",
+                "pages rewritten by incr",
+            ],
+            mem_rows,
+            markdown,
+        ),
+    ]
     if big is not None:
-        out.append(_table(
-            ["big bibliography", "entries", "ext s", "same book, own bib s", "added s",
-             "floor s", "MB"],
-            [[f"{big.chapters} chapters", str(big.entries), _time(big.build),
-              _fmt(big.baseline_ext_s), _fmt(big.delta_s), _fmt(big.floor_s),
-              _fmt(big.build.maxrss_mb, ".0f")]], markdown))
-    out.append(_table(["target", "measured", "limit", "pass"],
-                      [[t["target"], t["measured"], t["limit"],
-                        {True: "yes", False: "NO", None: "–"}[t["pass"]]] for t in targets],
-                      markdown))
+        out.append(
+            _table(
+                [
+                    "big bibliography",
+                    "entries",
+                    "ext s",
+                    "same book, own bib s",
+                    "added s",
+                    "floor s",
+                    "MB",
+                ],
+                [
+                    [
+                        f"{big.chapters} chapters",
+                        str(big.entries),
+                        _time(big.build),
+                        _fmt(big.baseline_ext_s),
+                        _fmt(big.delta_s),
+                        _fmt(big.floor_s),
+                        _fmt(big.build.maxrss_mb, ".0f"),
+                    ]
+                ],
+                markdown,
+            )
+        )
+    out.append(
+        _table(
+            ["target", "measured", "limit", "pass"],
+            [
+                [
+                    t["target"],
+                    t["measured"],
+                    t["limit"],
+                    {True: "yes", False: "NO", None: "–"}[t["pass"]],
+                ]
+                for t in targets
+            ],
+            markdown,
+        )
+    )
     return "\n\n".join(out)
 
 
@@ -508,11 +683,13 @@ def _table(head: list[str], rows: list[list[str]], markdown: bool) -> str:
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         lines += ["| " + " | ".join(r) + " |" for r in rows]
         return "\n".join(lines)
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-              for i, h in enumerate(head)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(head)
+    ]
     fmt = "  ".join(f"{{:>{w}}}" for w in widths)
-    return "\n".join([fmt.format(*head), fmt.format(*("-" * w for w in widths))]
-                     + [fmt.format(*r) for r in rows])
+    return "\n".join(
+        [fmt.format(*head), fmt.format(*("-" * w for w in widths))] + [fmt.format(*r) for r in rows]
+    )
 
 
 def snapshot_code(package: Path, dest: Path) -> str:
@@ -550,50 +727,97 @@ def machine_info() -> dict[str, Any]:
             versions[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
             versions[pkg] = None
-    rev = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
-                         check=False, capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "-C", str(REPO_ROOT), "status", "--porcelain", "sphinx_ext"],
-                           check=False, capture_output=True, text=True).stdout.strip()
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": mem_gib,
-            "os": platform.platform(), "python": platform.python_version(),
-            "packages": versions,
-            "git": (rev or "no commit") + (" + local changes" if dirty else ""),
-            "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")}
+    rev = subprocess.run(
+        ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
+        check=False,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "sphinx_ext"],
+        check=False,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": mem_gib,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "packages": versions,
+        "git": (rev or "no commit") + (" + local changes" if dirty else ""),
+        "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line entry point; see the module docstring."""
-    p = argparse.ArgumentParser(prog="python -m benchmarks.run",
-                                description="Scale benchmark of sphinx_ext.")
-    p.add_argument("--sizes", default=None,
-                   help="comma-separated chapter counts (default 50,100,200)")
-    p.add_argument("--quick", action="store_true",
-                   help="sizes 4,8,16, a 2,000-entry bibliography, 60 s bibtex limit")
-    p.add_argument("--big-bib", type=int, default=None,
-                   help="entries of the large-bibliography run (default 10000; 0: none)")
-    p.add_argument("--big-bib-chapters", type=int, default=None,
-                   help="chapters of the large-bibliography book (default: smallest size)")
-    p.add_argument("--bibtex-timeout", type=float, default=None,
-                   help="seconds per sphinxcontrib-bibtex build (default 300; 0: skip)")
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", description="Scale benchmark of sphinx_ext."
+    )
+    p.add_argument(
+        "--sizes", default=None, help="comma-separated chapter counts (default 50,100,200)"
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="sizes 4,8,16, a 2,000-entry bibliography, 60 s bibtex limit",
+    )
+    p.add_argument(
+        "--big-bib",
+        type=int,
+        default=None,
+        help="entries of the large-bibliography run (default 10000; 0: none)",
+    )
+    p.add_argument(
+        "--big-bib-chapters",
+        type=int,
+        default=None,
+        help="chapters of the large-bibliography book (default: smallest size)",
+    )
+    p.add_argument(
+        "--bibtex-timeout",
+        type=float,
+        default=None,
+        help="seconds per sphinxcontrib-bibtex build (default 300; 0: skip)",
+    )
     p.add_argument("--works-per-chapter", type=int, default=10)
     p.add_argument("--citations-per-chapter", type=int, default=50)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--workdir", type=Path, default=None,
-                   help="where books and outputs go (default: a temporary directory)")
+    p.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="where books and outputs go (default: a temporary directory)",
+    )
     p.add_argument("--keep", action="store_true", help="keep outputs in --workdir")
-    p.add_argument("--no-floor-parallel", dest="floor_parallel", action="store_false",
-                   help="skip the floor's -j 2 build (shows what -j 2 gains Sphinx alone)")
-    p.add_argument("--build-timeout", type=float, default=1200.0,
-                   help="seconds after which any other build is killed (0: no limit)")
-    p.add_argument("--repeat", type=int, default=None,
-                   help="builds per measurement, the median kept (default 5; --quick: 1)")
+    p.add_argument(
+        "--no-floor-parallel",
+        dest="floor_parallel",
+        action="store_false",
+        help="skip the floor's -j 2 build (shows what -j 2 gains Sphinx alone)",
+    )
+    p.add_argument(
+        "--build-timeout",
+        type=float,
+        default=1200.0,
+        help="seconds after which any other build is killed (0: no limit)",
+    )
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help="builds per measurement, the median kept (default 5; --quick: 1)",
+    )
     p.add_argument("--output", type=Path, default=RESULTS_DIR / "latest.json")
     args = p.parse_args(argv)
     args.repeat = max(1, args.repeat or (1 if args.quick else 5))
     sizes = [int(x) for x in (args.sizes or ("4,8,16" if args.quick else "50,100,200")).split(",")]
     big_entries = args.big_bib if args.big_bib is not None else (2000 if args.quick else 10000)
-    timeout: float | None = (args.bibtex_timeout if args.bibtex_timeout is not None
-                             else 60.0 if args.quick else 300.0)
+    timeout: float | None = (
+        args.bibtex_timeout if args.bibtex_timeout is not None else 60.0 if args.quick else 300.0
+    )
 
     started = time.perf_counter()
     tmp = None
@@ -609,10 +833,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     info = machine_info()
     args.code_root = work / "code"
-    info["sphinx_ext_sha256"] = snapshot_code(REPO_ROOT / "sphinx_ext",
-                                              args.code_root / "sphinx_ext")
-    log(f"machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB; "
-        f"Python {info['python']}, Sphinx {info['packages']['sphinx']}; repo {info['git']}")
+    info["sphinx_ext_sha256"] = snapshot_code(
+        REPO_ROOT / "sphinx_ext", args.code_root / "sphinx_ext"
+    )
+    log(
+        f"machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB; "
+        f"Python {info['python']}, Sphinx {info['packages']['sphinx']}; repo {info['git']}"
+    )
     results: list[SizeResult] = []
     try:
         for n in sizes:
@@ -635,30 +862,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     log(f"\nTotal benchmark time: {elapsed:.0f} s")
     payload = {
         "machine": info,
-        "settings": {"sizes": sizes, "works_per_chapter": args.works_per_chapter,
-                     "citations_per_chapter": args.citations_per_chapter,
-                     "seed": args.seed, "big_bib": big_entries, "repeat": args.repeat,
-                     "bibtex_timeout_s": args.bibtex_timeout if args.bibtex_timeout is not None
-                     else (60.0 if args.quick else 300.0),
-                     "builder": "html", "command": "python -m sphinx -b html -q"},
+        "settings": {
+            "sizes": sizes,
+            "works_per_chapter": args.works_per_chapter,
+            "citations_per_chapter": args.citations_per_chapter,
+            "seed": args.seed,
+            "big_bib": big_entries,
+            "repeat": args.repeat,
+            "bibtex_timeout_s": args.bibtex_timeout
+            if args.bibtex_timeout is not None
+            else (60.0 if args.quick else 300.0),
+            "builder": "html",
+            "command": "python -m sphinx -b html -q",
+        },
         "sizes": [asdict(s) for s in results],
         "big_bib": None if big is None else {**asdict(big), "delta_s": big.delta_s},
         "targets": targets,
         "total_s": round(elapsed, 1),
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n",
-                           encoding="utf-8")
+    args.output.write_text(
+        json.dumps(payload, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     args.output.with_suffix(".md").write_text(
         f"Measured {info['date']} on {info['cpu']}, {info['cores']} cores, "
         f"{info['memory_gib']} GiB, Python {info['python']}, Sphinx "
         f"{info['packages']['sphinx']}, repo {info['git']}; total {elapsed:.0f} s.\n\n"
-        + render_tables(results, big, targets, markdown=True) + "\n", encoding="utf-8")
+        + render_tables(results, big, targets, markdown=True)
+        + "\n",
+        encoding="utf-8",
+    )
     log(f"Wrote {args.output} and {args.output.with_suffix('.md')}")
-    failed = [s for s in results for b in (s.floor, s.ext, s.incr, s.clean, s.par)
-              if b is not None and not b.ok]
-    broken = [s for s in results if s.incr_identical is False or s.par_identical is False
-              or s.ext is None or not s.ext.ok]
+    failed = [
+        s
+        for s in results
+        for b in (s.floor, s.ext, s.incr, s.clean, s.par)
+        if b is not None and not b.ok
+    ]
+    broken = [
+        s
+        for s in results
+        if s.incr_identical is False or s.par_identical is False or s.ext is None or not s.ext.ok
+    ]
     if big is not None and not big.build.ok:
         failed.append(results[0] if results else None)  # type: ignore[arg-type]
     return 1 if failed or broken else 0

@@ -32,7 +32,9 @@ html_title = "Productionizing ML Inference APIs"
 
 # -- EPUB ---------------------------------------------------------------------
 
-epub_title = "Productionizing ML Inference APIs: A Serving Engineer's Guide to Real-Time Speech and Audio"
+epub_title = (
+    "Productionizing ML Inference APIs: A Serving Engineer's Guide to Real-Time Speech and Audio"
+)
 epub_author = author
 epub_publisher = author
 epub_copyright = f"{copyright}, {author}"

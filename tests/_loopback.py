@@ -160,9 +160,7 @@ class LoopbackServer(ThreadingHTTPServer):
     def _answer(self, handler: _Handler, method: str) -> None:
         path = handler.path
         with self._lock:
-            self.hits.append(
-                Hit(method, path, time.monotonic(), handler.headers.get("Accept", ""))
-            )
+            self.hits.append(Hit(method, path, time.monotonic(), handler.headers.get("Accept", "")))
             self.counts[path] += 1
             count = self.counts[path]
         route = self.routes.get(path.split("?", 1)[0])

@@ -30,8 +30,12 @@ class _Collector(HTMLParser):
             if tag == "a" and "href" in attributes:
                 self._item["href"] = attributes["href"]
         elif "source-item" in classes:
-            self._item = {"id": attributes.get("id", ""), "text": "", "href": "",
-                          "class": attributes.get("class", "")}
+            self._item = {
+                "id": attributes.get("id", ""),
+                "text": "",
+                "href": "",
+                "class": attributes.get("class", ""),
+            }
             self._item_depth = 1
         if self._entry is not None:
             self._entry_depth += 1

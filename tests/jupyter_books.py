@@ -26,10 +26,12 @@ PARTS: list[tuple[str, list[tuple[str, str, str]]]] = [
             (
                 "lectures/basics",
                 "Basics",
-                ("```{contents}\n:local:\n```\n\n"
-                "## Overview\n\nGames {cite}`kalai1993a,kalai1993b` and, as "
-                "{cite:t}`sargent1999` shows, conquest.\n\n## Details\n\n"
-                "Again {cite:p}`jordan1982{p. 4}`.\n"),
+                (
+                    "```{contents}\n:local:\n```\n\n"
+                    "## Overview\n\nGames {cite}`kalai1993a,kalai1993b` and, as "
+                    "{cite:t}`sargent1999` shows, conquest.\n\n## Details\n\n"
+                    "Again {cite:p}`jordan1982{p. 4}`.\n"
+                ),
             ),
         ],
     ),
@@ -39,8 +41,10 @@ PARTS: list[tuple[str, list[tuple[str, str, str]]]] = [
             (
                 "lectures/tools_a",
                 "Tools A",
-                ("## Overview\n\nSee {cite:p}`sargent1999,ljungqvist2018`.\n\n"
-                "## References\n\nThe author's own section, with further reading.\n"),
+                (
+                    "## Overview\n\nSee {cite:p}`sargent1999,ljungqvist2018`.\n\n"
+                    "## References\n\nThe author's own section, with further reading.\n"
+                ),
             ),
             (
                 "lectures/tools_b",
@@ -55,8 +59,10 @@ PARTS: list[tuple[str, list[tuple[str, str, str]]]] = [
             (
                 "lectures/models_a",
                 "Models A",
-                ("## Overview\n\nA chapter {cite:t}`jones2001` and "
-                "{cite:p}`kalai1993a`.\n\n```{toctree}\n:hidden:\n\nmodels_a_detail\n```\n"),
+                (
+                    "## Overview\n\nA chapter {cite:t}`jones2001` and "
+                    "{cite:p}`kalai1993a`.\n\n```{toctree}\n:hidden:\n\nmodels_a_detail\n```\n"
+                ),
             ),
             (
                 "lectures/models_b",
@@ -70,8 +76,10 @@ PARTS: list[tuple[str, list[tuple[str, str, str]]]] = [
 SUBDOCUMENTS = {
     "lectures/models_a_detail": (
         "Models A in Detail",
-        ("```{contents}\n:local:\n```\n\nThe detail cites {cite:p}`ljungqvist2018`.\n\n"
-        "## Derivation\n\nNothing cited.\n"),
+        (
+            "```{contents}\n:local:\n```\n\nThe detail cites {cite:p}`ljungqvist2018`.\n\n"
+            "## Derivation\n\nNothing cited.\n"
+        ),
     ),
 }
 
@@ -122,8 +130,9 @@ BIB = """\
 
 
 def _conf(extensions: list[str], extra: str = "") -> str:
-    return textwrap.dedent(
-        f"""\
+    return (
+        textwrap.dedent(
+            f"""\
         import sys
         sys.path.insert(0, {str(REPO)!r})
 
@@ -132,7 +141,9 @@ def _conf(extensions: list[str], extra: str = "") -> str:
         exclude_patterns = ["_build"]
         root_doc = "intro"
         """
-    ) + extra
+        )
+        + extra
+    )
 
 
 def _write(path: Path, text: str) -> None:
@@ -160,7 +171,9 @@ def toctree_book(
     for caption, lectures in PARTS:
         options = ":numbered: 2\n" if numbered else ""
         entries = "\n".join(docname for docname, _, _ in lectures)
-        toctrees.append(f"```{{toctree}}\n{options}:caption: {caption}\n:maxdepth: 2\n\n{entries}\n```\n")
+        toctrees.append(
+            f"```{{toctree}}\n{options}:caption: {caption}\n:maxdepth: 2\n\n{entries}\n```\n"
+        )
     toctrees.append("```{toctree}\n:caption: Back matter\n\nzreferences\nworks-cited\n```\n")
     _write(srcdir / "intro.md", "# Lectures\n\nAn introduction.\n\n" + "\n".join(toctrees))
     extensions = ["myst_parser", "sphinx_ext"]
@@ -185,8 +198,12 @@ def external_toc_book(srcdir: Path, *, numbered: bool = False, extra_conf: str =
             if docname == "lectures/models_a":
                 lines.append("        sections:")
                 lines.append("          - file: lectures/models_a_detail")
-    lines += ["  - caption: Back matter", "    chapters:", "      - file: zreferences",
-              "      - file: works-cited"]
+    lines += [
+        "  - caption: Back matter",
+        "    chapters:",
+        "      - file: zreferences",
+        "      - file: works-cited",
+    ]
     _write(srcdir / "_toc.yml", "\n".join(lines) + "\n")
     # The detail is in the _toc.yml; its toctree in the lecture would list it twice.
     models_a = srcdir / "lectures/models_a.md"

@@ -39,7 +39,9 @@ def test_no_warnings(built: SphinxTestApp) -> None:
 def test_chapter_lists_its_own_and_its_subdocuments_works(built: SphinxTestApp) -> None:
     assert entry_ids(built, "ch1.html") == ["ref-alpha2020", "ref-beta2021", "ref-gamma2022"]
     # Numbered like the chapter's other sections, after its subdocument (1.1).
-    assert '<h2><span class="section-number">1.2. </span>References' in read(built.outdir, "ch1.html")
+    assert '<h2><span class="section-number">1.2. </span>References' in read(
+        built.outdir, "ch1.html"
+    )
 
 
 def test_subdocument_links_to_its_chapters_list(built: SphinxTestApp) -> None:
@@ -49,13 +51,19 @@ def test_subdocument_links_to_its_chapters_list(built: SphinxTestApp) -> None:
 
 def test_backlinks_reach_every_citing_place_in_the_chapter(built: SphinxTestApp) -> None:
     entries = {e["id"]: e for e in reference_entries(read(built.outdir, "ch1.html"))}
-    assert entries["ref-alpha2020"]["backlinks"].split() == ["#src-1", "#src-3", "ch1-part.html#src-2"]
+    assert entries["ref-alpha2020"]["backlinks"].split() == [
+        "#src-1",
+        "#src-3",
+        "ch1-part.html#src-2",
+    ]
 
 
 def test_note_shows_in_its_chapter_only(built: SphinxTestApp) -> None:
     ch1 = {e["id"]: e["text"] for e in reference_entries(read(built.outdir, "ch1.html"))}
     assert "[Note for alpha in chapter one, see alpha.cfg]" in ch1["ref-alpha2020"]
-    assert "<code" in read(built.outdir, "ch1.html").split('id="ref-alpha2020"')[1].split("</li>")[0]
+    assert (
+        "<code" in read(built.outdir, "ch1.html").split('id="ref-alpha2020"')[1].split("</li>")[0]
+    )
     works = read(built.outdir, "works.html")
     assert works.count("Note for alpha") == 1  # in chapter 1's list, not in the categories
 
@@ -67,7 +75,9 @@ def test_explicit_placement_in_a_subdocument(built: SphinxTestApp) -> None:
         "sources.html#ref-zeta2024",
     ]
     assert entry_ids(built, "ch2/sources.html") == [
-        "ref-beta2021", "ref-omega2019", "ref-zeta2024",
+        "ref-beta2021",
+        "ref-omega2019",
+        "ref-zeta2024",
     ]
     assert 'id="references"' not in read(built.outdir, "ch2/index.html")
 
@@ -111,21 +121,36 @@ def test_works_cited(built: SphinxTestApp) -> None:
     # The table keeps only works in two or more chapters by default.
     table = html.split('id="works-cited-frequent"')[1].split("</table>")[0]
     assert "Beta Work" in table and "Alpha Work" not in table
-    for heading in ("Chapter 1: First Chapter", "Chapter 2: Second Chapter", "Chapter 3: Third Chapter"):
+    for heading in (
+        "Chapter 1: First Chapter",
+        "Chapter 2: Second Chapter",
+        "Chapter 3: Third Chapter",
+    ):
         assert heading in text
     assert "Shares sources with Chapter 2." in text
     assert "Shares sources with Chapter 1." in text
     chapter3 = html.split('id="works-cited-chapter-ch3"')[1].split("</section>")[0]
     assert "This chapter cites no sources." in chapter3
     assert entry_ids(built, "works.html") == [
-        "chapter-ch1-ref-alpha2020", "chapter-ch1-ref-beta2021", "chapter-ch1-ref-gamma2022",
-        "chapter-ch2-index-ref-beta2021", "chapter-ch2-index-ref-omega2019",
+        "chapter-ch1-ref-alpha2020",
+        "chapter-ch1-ref-beta2021",
+        "chapter-ch1-ref-gamma2022",
+        "chapter-ch2-index-ref-beta2021",
+        "chapter-ch2-index-ref-omega2019",
         "chapter-ch2-index-ref-zeta2024",
         # By category, then label: Academic, Published Books, Vendor Documentation, Industry.
-        "ref-gamma2022", "ref-omega2019", "ref-zeta2024", "ref-alpha2020", "ref-beta2021",
+        "ref-gamma2022",
+        "ref-omega2019",
+        "ref-zeta2024",
+        "ref-alpha2020",
+        "ref-beta2021",
     ]
-    for heading in ("Academic Papers", "Published Books", "Vendor Documentation",
-                    "Industry Research and Blog Posts"):
+    for heading in (
+        "Academic Papers",
+        "Published Books",
+        "Vendor Documentation",
+        "Industry Research and Blog Posts",
+    ):
         assert heading in text
     assert "Industry Standards" not in text
     assert "Never Cited" not in text
@@ -157,14 +182,29 @@ def test_misplaced_directives_warn(tmp_path: Path) -> None:
     with (srcdir / "ch3.md").open("a") as chapter3:
         chapter3.write("\n```{source-note} Beta, 2021\nnot cited here\n```\n")
     with (srcdir / "ch1-part.md").open("a") as part:
-        part.write("\n```{source-note} Nobody, 1999\nlost\n```\n\n```{source-note} Alpha 2020\nx\n```\n")
+        part.write(
+            "\n```{source-note} Nobody, 1999\nlost\n```\n\n```{source-note} Alpha 2020\nx\n```\n"
+        )
     app = build_app(srcdir, freshenv=True)
     warnings = strip_escape_sequences(app.warning.getvalue())
-    assert re.search(r"preface.md:5: WARNING: chapter-references outside a chapter.*\[citations.placement\]", warnings)
-    assert re.search(r"ch1-part.md:5: WARNING: unknown work 'Nobody, 1999'.*\[citations.unknown\]", warnings)
-    assert re.search(r"ch1-part.md:9: WARNING: source-note takes exactly one work.*\[citations.note\]", warnings)
-    assert re.search(r"preface.md:8: WARNING: source-note for 'Alpha, 2020' is not in a chapter.*\[citations.note\]", warnings)
-    assert re.search(r"ch3.md:5: WARNING: source-note for 'Beta, 2021' is about a work chapter 3 does not cite.*\[citations.note\]", warnings)
+    assert re.search(
+        r"preface.md:5: WARNING: chapter-references outside a chapter.*\[citations.placement\]",
+        warnings,
+    )
+    assert re.search(
+        r"ch1-part.md:5: WARNING: unknown work 'Nobody, 1999'.*\[citations.unknown\]", warnings
+    )
+    assert re.search(
+        r"ch1-part.md:9: WARNING: source-note takes exactly one work.*\[citations.note\]", warnings
+    )
+    assert re.search(
+        r"preface.md:8: WARNING: source-note for 'Alpha, 2020' is not in a chapter.*\[citations.note\]",
+        warnings,
+    )
+    assert re.search(
+        r"ch3.md:5: WARNING: source-note for 'Beta, 2021' is about a work chapter 3 does not cite.*\[citations.note\]",
+        warnings,
+    )
 
 
 def test_search_index_has_each_work_once(built: SphinxTestApp) -> None:

@@ -17,7 +17,9 @@ def warnings_of(text: str) -> list[tuple[str, int | None, str]]:
     """``(file name, line, subtype)`` of each ``citations`` warning."""
     found = []
     for line in strip_escape_sequences(text).splitlines():
-        match = re.match(r"(?P<path>[^:]*?)(?::(?P<line>\d+))?: WARNING: .*\[citations\.(?P<sub>[\w-]+)\]$", line)
+        match = re.match(
+            r"(?P<path>[^:]*?)(?::(?P<line>\d+))?: WARNING: .*\[citations\.(?P<sub>[\w-]+)\]$", line
+        )
         if match:
             number = int(match["line"]) if match["line"] else None
             found.append((Path(match["path"]).name, number, match["sub"]))
@@ -44,7 +46,10 @@ def test_each_problem_at_its_line(build_root: BuildRoot) -> None:
 
 def test_suggestions(build_root: BuildRoot) -> None:
     warnings = build_root("diagnostics").warning.getvalue()
-    assert "unknown work 'Deepgram, 2024': not in the bibliography; did you mean 'Deepgram, 2025'?" in warnings
+    assert (
+        "unknown work 'Deepgram, 2024': not in the bibliography; did you mean 'Deepgram, 2025'?"
+        in warnings
+    )
     assert "'Deepgramm, 2025'" in warnings and "did you mean 'Deepgram, 2025'" in warnings
     assert (
         "ambiguous citation 'AssemblyAI, 2025' matches 2 works: "
@@ -52,7 +57,10 @@ def test_suggestions(build_root: BuildRoot) -> None:
     ) in warnings
     assert "did you mean 'AssemblyAI, 2025a' or 'AssemblyAI, 2025b'?" in warnings
     assert "did you mean 'deepgram2025pricing'?" in warnings
-    assert "no year in 'Deepgram' (expected 'Author/Org, Year'); did you mean 'Deepgram, 2025'?" in warnings
+    assert (
+        "no year in 'Deepgram' (expected 'Author/Org, Year'); did you mean 'Deepgram, 2025'?"
+        in warnings
+    )
 
 
 def test_bad_items_lose_nothing(build_root: BuildRoot) -> None:
@@ -70,7 +78,10 @@ def test_bad_items_lose_nothing(build_root: BuildRoot) -> None:
     ("suppressed", "left"),
     [
         (["citations.unknown"], {"ambiguous", "empty-item", "no-year", "bad-letter", "unclosed"}),
-        (["citations.ambiguous", "citations.unclosed"], {"unknown", "empty-item", "no-year", "bad-letter"}),
+        (
+            ["citations.ambiguous", "citations.unclosed"],
+            {"unknown", "empty-item", "no-year", "bad-letter"},
+        ),
         (["citations"], set()),
     ],
 )
@@ -114,9 +125,15 @@ def test_bad_config_values_fall_back_to_defaults(build_root: BuildRoot) -> None:
         ("conf.py", 10, "config"),
         ("conf.py", 11, "config"),
     ]
-    assert "invalid value for citations_min_chapters: expected int, got str; using the default 2" in warnings
+    assert (
+        "invalid value for citations_min_chapters: expected int, got str; using the default 2"
+        in warnings
+    )
     assert "citations_auto_references: expected bool, got int" in warnings
-    assert "citations_verify_fail_on: expected one of error, warning, info, never; got 'sometimes'" in warnings
+    assert (
+        "citations_verify_fail_on: expected one of error, warning, info, never; got 'sometimes'"
+        in warnings
+    )
     # Defaults in force: the chapter still gets its References.
     assert 'id="references"' in read(app.outdir, "chapter.html")
 

@@ -178,7 +178,9 @@ def test_continuous_numbering_is_taken_as_shown(continuous: Built) -> None:
     assert [c["label"] for c in chapters] == ["1", "2", "3", "4", "5", "6"]
     assert frequency_rows(continuous)[0] == ("Sargent", "2, 3, 6")
     assert headings(continuous)[3] == "Chapter 3: Tools A"
-    assert "Shares sources with Chapters 2–4." in text_of(read(continuous.outdir, "works-cited.html"))
+    assert "Shares sources with Chapters 2–4." in text_of(
+        read(continuous.outdir, "works-cited.html")
+    )
     every_citing_lecture_has_its_list(continuous)
 
 
@@ -196,7 +198,12 @@ def test_unnumbered_chapters_are_the_root_toctrees_entries(
     assert [c["docname"] for c in chapters] == LECTURES
     assert [c["number"] for c in chapters] == [None] * 6
     assert [c["label"] for c in chapters] == [
-        "About These Lectures", "Basics", "Tools A", "Tools B", "Models A", "Models B",
+        "About These Lectures",
+        "Basics",
+        "Tools A",
+        "Tools B",
+        "Models A",
+        "Models B",
     ]
     every_citing_lecture_has_its_list(app)
     assert frequency_rows(app)[0] == ("Sargent", "Basics, Tools A, Models B")
@@ -220,7 +227,10 @@ def test_external_toc_with_numbered_parts(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("mode", "expected"),
-    [("numbered", ["ch1", "ch2/index", "ch3"]), ("toctree", ["preface", "ch1", "ch2/index", "ch3"])],
+    [
+        ("numbered", ["ch1", "ch2/index", "ch3"]),
+        ("toctree", ["preface", "ch1", "ch2/index", "ch3"]),
+    ],
 )
 def test_the_config_value_chooses(mode: str, expected: list[str], tmp_path: Path) -> None:
     from tests.conftest import copy_root

@@ -107,10 +107,10 @@ def test_references_in_order_of_first_citation(built: SphinxTestApp) -> None:
 def test_entries_look_like_the_seed(built: SphinxTestApp) -> None:
     entries = {e["id"]: e["text"] for e in reference_entries(read(built.outdir, "chapter.html"))}
     assert entries["ref-deepgram2025pricing"].startswith(
-        'Deepgram (2025). “Pricing: Pay-as-you-go.” https://deepgram.com/pricing'
+        "Deepgram (2025). “Pricing: Pay-as-you-go.” https://deepgram.com/pricing"
     )
     assert entries["ref-kwon2023paged"].startswith(
-        'Kwon, W., et al. (2023). “Efficient Memory Management for Large Language Model '
+        "Kwon, W., et al. (2023). “Efficient Memory Management for Large Language Model "
         "Serving with PagedAttention.” Proceedings of the ACM SOSP '23. arXiv:2309.06180"
     )
     assert entries["ref-beyer2016sre"].startswith(

@@ -166,9 +166,7 @@ page = st.lists(st.tuples(block, st.sampled_from(["\n", "\n\n"])), min_size=1, m
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(page)
-def test_read_step_matches_or_reports_every_citation_at_its_line(
-    reader: Reader, text: str
-) -> None:
+def test_read_step_matches_or_reports_every_citation_at_its_line(reader: Reader, text: str) -> None:
     doctree, warnings = reader.read(text)
     assert "Traceback" not in warnings and "Exception" not in warnings
     ours = [line for line in warnings.splitlines() if "[citations." in line]

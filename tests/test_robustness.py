@@ -364,7 +364,9 @@ def test_a_binary_bib_is_a_located_warning_and_the_book_builds(tmp_path: Path) -
 
 
 def test_pages_parse_as_xml_in_epub(epub: SphinxTestApp) -> None:
-    pages = sorted(page.relative_to(epub.outdir).as_posix() for page in epub.outdir.rglob("*.xhtml"))
+    pages = sorted(
+        page.relative_to(epub.outdir).as_posix() for page in epub.outdir.rglob("*.xhtml")
+    )
     assert {"automatic.xhtml", "index.xhtml", "placed.xhtml", "works.xhtml"} <= set(pages)
     for page in pages:
         ET.parse(epub.outdir / page)

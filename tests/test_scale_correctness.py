@@ -24,8 +24,15 @@ from benchmarks.run import BuildResult, compare_trees, sphinx_build
 
 def _generate(path: Path, bib_entries: int | None = None) -> Book:
     """A 4-chapter book: sub-documents, shared works, locators, a/b letters."""
-    return generate_book(path, chapters=4, works_per_chapter=4, citations_per_chapter=10,
-                         bib_entries=bib_entries, subdocs_per_chapter=2, seed=3)
+    return generate_book(
+        path,
+        chapters=4,
+        works_per_chapter=4,
+        citations_per_chapter=10,
+        bib_entries=bib_entries,
+        subdocs_per_chapter=2,
+        seed=3,
+    )
 
 
 def _build(src: Path, out: Path, jobs: int = 1) -> BuildResult:
@@ -51,8 +58,9 @@ def test_big_bibliography_keeps_the_text(tmp_path: Path) -> None:
     small = _generate(tmp_path / "small")
     big = _generate(tmp_path / "big", bib_entries=400)
     assert len(big.works) == 400
-    assert [w.cite_text() for w in big.works[: len(small.works)]] == \
-        [w.cite_text() for w in small.works]
+    assert [w.cite_text() for w in big.works[: len(small.works)]] == [
+        w.cite_text() for w in small.works
+    ]
     for md in (tmp_path / "small").rglob("*.md"):
         rel = md.relative_to(tmp_path / "small")
         assert (tmp_path / "big" / rel).read_bytes() == md.read_bytes(), rel

@@ -38,7 +38,6 @@ ROUTES = {
 pytestmark = pytest.mark.network
 
 
-
 @pytest.fixture
 def server() -> Iterator[LoopbackServer]:
     with serve(LoopbackServer("127.0.0.2", dict(ROUTES))) as (srv,):

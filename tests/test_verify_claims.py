@@ -74,7 +74,9 @@ def routes() -> dict[str, Any]:
         "/old": Reply(200, html, OLD_PAGE),
         "/paper.pdf": Reply(200, {"Content-Type": "application/pdf"}, b"%PDF-1.7 5 TB"),
         "/doi/10.1145/3600006.3613165": lambda method, count: Reply(
-            200, {"Content-Type": "application/vnd.citationstyles.csl+json"}, json.dumps(CSL).encode()
+            200,
+            {"Content-Type": "application/vnd.citationstyles.csl+json"},
+            json.dumps(CSL).encode(),
         ),
         "/api/query": Reply(200, {"Content-Type": "application/atom+xml"}, ATOM),
     }
@@ -193,7 +195,9 @@ def test_page_and_registry_findings(built: tuple[SphinxTestApp, LoopbackServer, 
     assert "'A Different Paper Entirely'" in doi and "Efficient Memory Management" in doi
     arxiv = by_check[("arxiv-mismatch", "chen2024")]["message"]
     assert "'Scaling Laws for Speech Tokenizers'" in arxiv
-    assert "first author 'zhang' (entry: 'Chen & Li')" in arxiv and "year 2025 (entry: 2024)" in arxiv
+    assert (
+        "first author 'zhang' (entry: 'Chen & Li')" in arxiv and "year 2025 (entry: 2024)" in arxiv
+    )
     # The JavaScript-only page and the PDF are unchecked, never a mismatch.
     assert ("content-mismatch", "shell2025") not in by_check
     assert ("content-mismatch", "paper2025") not in by_check

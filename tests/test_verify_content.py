@@ -147,11 +147,16 @@ def test_each_title_source_is_read(head: str, where: str) -> None:
     ],
 )
 def test_site_names_case_and_punctuation_do_not_count(page_title: str) -> None:
-    assert title_similarity("How PagedAttention Resolves Memory Waste in LLM Systems", page_title) >= 0.9
+    assert (
+        title_similarity("How PagedAttention Resolves Memory Waste in LLM Systems", page_title)
+        >= 0.9
+    )
 
 
 def test_matching_and_mismatching_titles_over_http(server: LoopbackServer) -> None:
-    server.routes["/good"] = Reply(200, HTML, page("<title>Meters API Reference | Stripe Docs</title>"))
+    server.routes["/good"] = Reply(
+        200, HTML, page("<title>Meters API Reference | Stripe Docs</title>")
+    )
     server.routes["/ld"] = Reply(
         200,
         HTML,
@@ -159,7 +164,9 @@ def test_matching_and_mismatching_titles_over_http(server: LoopbackServer) -> No
             '<script type="application/ld+json">{"@type": "TechArticle", "headline": "Token Billing Documentation"}</script>'
         ),
     )
-    server.routes["/home"] = Reply(200, HTML, page("<title>Stripe | Financial Infrastructure</title>"))
+    server.routes["/home"] = Reply(
+        200, HTML, page("<title>Stripe | Financial Infrastructure</title>")
+    )
     found = checks_of(
         [
             web("good", server.url("/good"), "Meters API Reference", date="2025-01-01"),
@@ -169,7 +176,10 @@ def test_matching_and_mismatching_titles_over_http(server: LoopbackServer) -> No
     )
     assert ("content-mismatch", "good") not in found and ("content-mismatch", "ld") not in found
     message = found[("content-mismatch", "home")]
-    assert "'Stripe | Financial Infrastructure'" in message and "'Token Billing Documentation'" in message
+    assert (
+        "'Stripe | Financial Infrastructure'" in message
+        and "'Token Billing Documentation'" in message
+    )
     accepted = VerifySettings.from_mapping(
         {**_fast_mapping(), "accept": {"home": ["content-mismatch"]}}
     )
@@ -224,7 +234,9 @@ def test_javascript_only_page_is_unchecked_never_a_mismatch(
 def test_each_date_source_gives_date_found(
     server: LoopbackServer, head: str, body: str, path: str
 ) -> None:
-    server.routes[path] = Reply(200, HTML, page(f"<title>A Post</title>{head}", f"<p>Text.</p>{body}"))
+    server.routes[path] = Reply(
+        200, HTML, page(f"<title>A Post</title>{head}", f"<p>Text.</p>{body}")
+    )
     report = verify([web("post", server.url(path), "A Post")], FAST)
     [found] = [f for f in report.findings if f.check is Check.DATE_FOUND]
     assert found.suggestion == "date = {2025-03-05}" and found.fix == (("date", "2025-03-05"),)
@@ -302,7 +314,9 @@ def test_doi_and_arxiv_mismatches_name_both_values(server: LoopbackServer) -> No
     assert doi.message == "DOI 10.1145/3600006.3613165 is registered with year 2021 (entry: 2023)"
     assert doi.fix == (("year", "2021"),)
     arxiv = by[(Check.ARXIV_MISMATCH, "chen2024")]
-    assert "title 'Something Else Entirely' (entry: 'Prefill Decode Disaggregation')" in arxiv.message
+    assert (
+        "title 'Something Else Entirely' (entry: 'Prefill Decode Disaggregation')" in arxiv.message
+    )
     assert "first author 'zhang' (entry: 'Chen et al.')" in arxiv.message
     assert arxiv.fix == ()  # several differences: the identifier may be the wrong one
     accepts = {h.path.split("?")[0]: h.accept for h in server.hits}
@@ -313,7 +327,9 @@ def test_doi_and_arxiv_mismatches_name_both_values(server: LoopbackServer) -> No
 def test_registry_parsers_take_hostile_answers() -> None:
     assert parse_csl_json(b"{not json") is None
     assert parse_csl_json(b"[1, 2]") is None
-    assert parse_csl_json(b'{"title": ["T"], "issued": {"date-parts": [["x"]]}}') == WorkMeta("T", "", None)
+    assert parse_csl_json(b'{"title": ["T"], "issued": {"date-parts": [["x"]]}}') == WorkMeta(
+        "T", "", None
+    )
     assert parse_arxiv_atom(b"<feed") == {}
     bomb = (
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
@@ -406,7 +422,9 @@ def test_hostile_html_is_never_a_traceback(body: bytes) -> None:
 def test_wrong_charset_is_read_by_what_the_bytes_are(server: LoopbackServer) -> None:
     latin = "<html><head><title>Café Guide: Déjà Vu</title></head><body><p>Texte.</p></body></html>"
     server.routes["/latin"] = Reply(200, HTML, latin.encode("latin-1"))  # declared UTF-8
-    report = verify([web("cafe", server.url("/latin"), "Café Guide: Déjà Vu", date="2025-01-01")], FAST)
+    report = verify(
+        [web("cafe", server.url("/latin"), "Café Guide: Déjà Vu", date="2025-01-01")], FAST
+    )
     page_facts = report.url_results[server.url("/latin")].page
     assert page_facts is not None and page_facts.titles == (("title", "Café Guide: Déjà Vu"),)
     assert not any(f.check is Check.CONTENT_MISMATCH for f in report.findings)
@@ -426,8 +444,12 @@ def test_non_html_is_unchecked(server: LoopbackServer) -> None:
 def test_cache_keeps_pages_and_registry_records(tmp_path: Path) -> None:
     path = tmp_path / "cache.json"
     cache = UrlCache.load(path, max_age=3600)
-    facts = PageFacts("read", titles=(("title", "T"),), date="2025-03-05", figures={"300 ms": "300ms"})
-    cache.record(UrlResult("https://a.example/", Outcome.OK, 200, "OK", checked_at=time.time(), page=facts))
+    facts = PageFacts(
+        "read", titles=(("title", "T"),), date="2025-03-05", figures={"300 ms": "300ms"}
+    )
+    cache.record(
+        UrlResult("https://a.example/", Outcome.OK, 200, "OK", checked_at=time.time(), page=facts)
+    )
     cache.record_lookup("doi:10.1/x", WorkMeta("T", "kwon", 2023))
     cache.save()
     again = UrlCache.load(path, max_age=3600)
@@ -470,8 +492,11 @@ BIB = (
 
 
 def test_patch_sets_only_the_fields_and_keeps_every_other_byte(tmp_path: Path) -> None:
-    fixes = {"a": [("url", "https://x.example/new"), ("date", "2024-05-06"), ("title", "New")],
-             "b": [("year", "2024")], "missing": [("year", "1")]}
+    fixes = {
+        "a": [("url", "https://x.example/new"), ("date", "2024-05-06"), ("title", "New")],
+        "b": [("year", "2024")],
+        "missing": [("year", "1")],
+    }
     new = apply_fixes(BIB, fixes)
     assert new == (
         "% a comment that stays\r\n"
@@ -508,7 +533,11 @@ def test_no_fix_no_patch() -> None:
 @pytest.mark.parametrize(
     ("sentence", "present", "absent"),
     [
-        ("Replies start within 300ms.", "answers within 300 milliseconds", "within 350 milliseconds"),
+        (
+            "Replies start within 300ms.",
+            "answers within 300 milliseconds",
+            "within 350 milliseconds",
+        ),
         ("A 300-millisecond budget.", "a budget of 300 ms", "a budget of 30 ms"),
         ("It is 2.5x faster.", "2.5× faster", "2.6× faster"),
         ("It gives 24x the throughput.", "24 times the throughput", "42 times the throughput"),
@@ -523,10 +552,16 @@ def test_each_spelling_is_confirmed_where_the_page_says_it_and_only_there(
 ) -> None:
     from sphinx_ext.verify._claims import Sentence
 
-    server.routes["/yes"] = Reply(200, HTML, page("<title>Yes</title>", f"<article><p>{present}.</p></article>"))
-    server.routes["/no"] = Reply(200, HTML, page("<title>No</title>", f"<article><p>{absent}.</p></article>"))
-    sources = [web("yes", server.url("/yes"), "Yes", date="2025-01-01"),
-               web("no", server.url("/no"), "No", date="2025-01-01")]
+    server.routes["/yes"] = Reply(
+        200, HTML, page("<title>Yes</title>", f"<article><p>{present}.</p></article>")
+    )
+    server.routes["/no"] = Reply(
+        200, HTML, page("<title>No</title>", f"<article><p>{absent}.</p></article>")
+    )
+    sources = [
+        web("yes", server.url("/yes"), "Yes", date="2025-01-01"),
+        web("no", server.url("/no"), "No", date="2025-01-01"),
+    ]
     sentences = [Sentence("ch1", 3, sentence, ("yes",)), Sentence("ch1", 4, sentence, ("no",))]
     report = verify(sources, FAST, sentences=sentences)
     assert [c.status for c in report.claims] == ["confirmed", "unconfirmed"]

@@ -38,7 +38,6 @@ FAST = VerifySettings(
 pytestmark = pytest.mark.network
 
 
-
 @pytest.fixture
 def server() -> Iterator[LoopbackServer]:
     with serve(LoopbackServer("127.0.0.2")) as (srv,):
@@ -425,7 +424,9 @@ def test_odd_status_and_reason_are_reported(server: LoopbackServer) -> None:
 
 
 def test_a_long_reason_phrase_is_cut(server: LoopbackServer) -> None:
-    server.routes["/x"] = Reply(raw=b"HTTP/1.1 404 " + b"x" * 300 + b"\r\nContent-Length: 0\r\n\r\n")
+    server.routes["/x"] = Reply(
+        raw=b"HTTP/1.1 404 " + b"x" * 300 + b"\r\nContent-Length: 0\r\n\r\n"
+    )
     result = check_one(server.url("/x"))
     assert (result.outcome, result.status) == (Outcome.BROKEN, 404)
     assert result.reason == "404 " + "x" * 119 + "…"
