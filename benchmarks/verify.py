@@ -58,8 +58,10 @@ def article(i: int) -> bytes:
         f"<title>Article {i} | Bench Blog</title>"
         f'<meta property="og:title" content="Article {i}">'
         f'<meta property="article:published_time" content="2025-01-{1 + i % 28:02d}T09:00:00Z">'
-        f'<script type="application/ld+json">{{"@type": "BlogPosting", "headline": "Article {i}"}}</script>'
-        f"</head><body><nav><a href=/>Home</a> <a href=/blog>Blog</a> <a href=/about>About</a></nav>"
+        f'<script type="application/ld+json">'
+        f'{{"@type": "BlogPosting", "headline": "Article {i}"}}</script>'
+        f"</head><body><nav><a href=/>Home</a> <a href=/blog>Blog</a> "
+        f"<a href=/about>About</a></nav>"
         f"<article><h1>Article {i}</h1>"
         + "".join(
             f"<p>In run {k} the p50 latency was {100 + i % 50 + k} ms and throughput rose "
@@ -245,8 +247,9 @@ def main() -> int:
         src = work / "src"
         write_project(src, plan, args.set)
         print(
-            f"{len(plan.urls)} URLs on {len(servers)} loopback hosts, {args.latency * 1000:.0f} ms per request; "
-            f"{len(plan.broken)} 404, {len(plan.redirected)} 301, {len(plan.limited)} 429 (Retry-After: 1)"
+            f"{len(plan.urls)} URLs on {len(servers)} loopback hosts, "
+            f"{args.latency * 1000:.0f} ms per request; {len(plan.broken)} 404, "
+            f"{len(plan.redirected)} 301, {len(plan.limited)} 429 (Retry-After: 1)"
         )
         rows: list[tuple[str, float, int | None, int | None, int]] = []
 
@@ -333,8 +336,9 @@ def main() -> int:
         )
     cached = len(plan.urls) - len(plan.broken)
     print(
-        f"warm rerun: {warm_requests} requests: {warm_requests - warm_cached} for the {len(plan.broken)} "
-        f"broken URLs (failures are always rechecked), {warm_cached} for the {cached} cached successes"
+        f"warm rerun: {warm_requests} requests: {warm_requests - warm_cached} for the "
+        f"{len(plan.broken)} broken URLs (failures are always rechecked), {warm_cached} for "
+        f"the {cached} cached successes"
     )
     return 0
 

@@ -447,7 +447,9 @@ def join_chapters(chapters: Sequence[Chapter]) -> str:
     *chapters* are in reading order. Runs of three or more consecutive
     numbered chapters read as a range.
 
-    >>> one, two, three = (Chapter(str(n), f"T{n}", (), number=(n,), label=str(n)) for n in (1, 2, 3))
+    >>> one, two, three = (
+    ...     Chapter(str(n), f"T{n}", (), number=(n,), label=str(n)) for n in (1, 2, 3)
+    ... )
     >>> join_chapters([one]), join_chapters([one, two, three]), join_chapters([one, three])
     ('Chapter 1', 'Chapters 1–3', 'Chapters 1 and 3')
     >>> join_chapters([one, Chapter("x", "Setup", (), label="Setup")])
@@ -459,7 +461,9 @@ def join_chapters(chapters: Sequence[Chapter]) -> str:
 def chapter_phrase(chapters: Sequence[Chapter]) -> list[str | Chapter]:
     """:func:`join_chapters` in parts: the words, and each chapter shown (to link it).
 
-    >>> one, two, three = (Chapter(str(n), f"T{n}", (), number=(n,), label=str(n)) for n in (1, 2, 3))
+    >>> one, two, three = (
+    ...     Chapter(str(n), f"T{n}", (), number=(n,), label=str(n)) for n in (1, 2, 3)
+    ... )
     >>> [p if isinstance(p, str) else p.docname for p in chapter_phrase([one, two, three])]
     ['Chapters ', '1', '–', '3']
     """

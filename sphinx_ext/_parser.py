@@ -288,7 +288,8 @@ def _no_year(text: str, parts: list[str]) -> Malformed:
                 return Malformed(
                     ParseProblem.NO_YEAR,
                     text,
-                    f"missing comma after the year in {quoted!r}: write {shorten(', '.join(fixed))!r}",
+                    f"missing comma after the year in {quoted!r}: "
+                    f"write {shorten(', '.join(fixed))!r}",
                 )
     return Malformed(
         ParseProblem.NO_YEAR, text, f"no year in {quoted!r} (expected 'Author/Org, Year')"

@@ -108,7 +108,8 @@ class BookState:
         return found
 
     def label_in(self, chapter: str | None, key: str) -> str:
-        """The label *key*'s entry shows in *chapter*'s list (or the Works Cited's): "" in the seed's look."""
+        """The label *key*'s entry shows in *chapter*'s list (or the Works Cited's): "" in the
+        seed's look."""
         if chapter is not None:
             own = self.chapter_labels.get(chapter, {}).get(key)
             if own is not None:

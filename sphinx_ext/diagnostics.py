@@ -56,9 +56,11 @@ class Subtype(StrEnum):
     NOTE = "note"
     """A ``{source-note}`` that cannot be attached to a chapter's list."""
     PLACEMENT = "placement"
-    """A ``{chapter-references}`` outside a chapter or twice in one, or a second ``{works-cited}``."""
+    """A ``{chapter-references}`` outside a chapter or twice in one, or a second
+    ``{works-cited}``."""
     URL = "url"
-    """An entry's URL is not linked (a scheme other than http, https, ftp, mailto): shown as text."""
+    """An entry's URL is not linked (a scheme other than http, https, ftp, mailto):
+    shown as text."""
     LETTER = "letter"
     """A citation's year letter is not the one shown: letters are over the works the book cites."""
     CHAPTER_NUMBERS = "chapter-numbers"

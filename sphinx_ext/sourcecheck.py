@@ -82,7 +82,8 @@ logger = logging.getLogger(__name__)
 
 
 def settings_from_config(config: Config) -> VerifySettings:
-    """A frozen :class:`VerifySettings` from every ``citations_verify_*`` value that is registered."""
+    """A frozen :class:`VerifySettings` from every ``citations_verify_*`` value that is
+    registered."""
     values: dict[str, Any] = {}
     for name, *_ in config_fields():
         values[name] = config[name]
@@ -273,7 +274,8 @@ def collect_sentences(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def start_network_checks(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """``env-before-read-docs``: the sourcecheck builder starts checking while the documents are read."""
+    """``env-before-read-docs``: the sourcecheck builder starts checking while the documents are
+    read."""
     if isinstance(app.builder, SourceCheckBuilder):
         app.builder.start_network_checks()
 
@@ -388,7 +390,8 @@ class SourceCheckBuilder(DummyBuilder):
             self._sphinx.statuscode = report.exit_status
 
     def _write_patch(self, findings: list[Finding]) -> Path | None:
-        """The certain fixes as a diff of the .bib files (paths relative to the source directory)."""
+        """The certain fixes as a diff of the .bib files (paths relative to the source
+        directory)."""
         from sphinx_ext.bibliography import bib_paths
 
         path = Path(self.outdir, PATCH_NAME)

@@ -91,7 +91,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class LoopbackServer(ThreadingHTTPServer):
-    """A threaded HTTP/1.1 server on ``host``; ``https`` with a ``trustme`` certificate when given an SSL context."""
+    """A threaded HTTP/1.1 server on ``host``; ``https`` with a ``trustme`` certificate when given
+    an SSL context."""
 
     daemon_threads = True
     block_on_close = False
@@ -268,7 +269,8 @@ def _literal(host: object) -> bool:
 
 @contextlib.contextmanager
 def guard_loopback() -> Iterator[None]:
-    """Within the block, names other than loopback addresses do not resolve and other addresses refuse.
+    """Within the block, names other than loopback addresses do not resolve and other addresses
+    refuse.
 
     A name lookup fails with :class:`socket.gaierror` as when offline, without asking any
     resolver (address literals still parse); a connection to a non-loopback address fails

@@ -198,11 +198,13 @@ def test_misplaced_directives_warn(tmp_path: Path) -> None:
         r"ch1-part.md:9: WARNING: source-note takes exactly one work.*\[citations.note\]", warnings
     )
     assert re.search(
-        r"preface.md:8: WARNING: source-note for 'Alpha, 2020' is not in a chapter.*\[citations.note\]",
+        r"preface.md:8: WARNING: source-note for 'Alpha, 2020' is not in a chapter"
+        r".*\[citations.note\]",
         warnings,
     )
     assert re.search(
-        r"ch3.md:5: WARNING: source-note for 'Beta, 2021' is about a work chapter 3 does not cite.*\[citations.note\]",
+        r"ch3.md:5: WARNING: source-note for 'Beta, 2021' is about a work chapter 3 does not cite"
+        r".*\[citations.note\]",
         warnings,
     )
 

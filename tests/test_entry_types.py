@@ -1,4 +1,5 @@
-"""Every field a reader needs, for every entry type: checked against sphinxcontrib-bibtex's rendering."""
+"""Every field a reader needs, for every entry type: checked against sphinxcontrib-bibtex's
+rendering."""
 
 from __future__ import annotations
 
@@ -164,7 +165,10 @@ def _formatted(key: str) -> str:
         ),
         (
             "mastersthesis",
-            "Dupont, J.-P. (2001). “Learning in Repeated Games.” Master’s thesis, ETH Zurich, Zurich.",
+            (
+                "Dupont, J.-P. (2001). “Learning in Repeated Games.” Master’s thesis, "
+                "ETH Zurich, Zurich."
+            ),
         ),
         (
             "proceedings",
@@ -184,8 +188,8 @@ def _formatted(key: str) -> str:
             "inproceedings",
             (
                 "Kwon, W., et al. (2023). “Efficient Memory Management for Large Language Model "
-                "Serving with PagedAttention.” In Flinn, J. & Seltzer, M. (Eds.), Proceedings of the "
-                "29th Symposium on Operating Systems Principles, pp. 611–626. New York: ACM. "
+                "Serving with PagedAttention.” In Flinn, J. & Seltzer, M. (Eds.), Proceedings of "
+                "the 29th Symposium on Operating Systems Principles, pp. 611–626. New York: ACM. "
                 "doi:10.1145/3600006.3613165"
             ),
         ),

@@ -1,4 +1,5 @@
-"""Jupyter-Book-shaped ``{cite}`` books in every layout: one bibliography style, links to the chapter.
+"""Jupyter-Book-shaped ``{cite}`` books in every layout: one bibliography style, links to the
+chapter.
 
 The books of :mod:`tests.jupyter_books` (parts restarting their numbering,
 no numbering through sphinx-external-toc): in

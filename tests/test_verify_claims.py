@@ -39,7 +39,8 @@ new accounts. In our survey, 73% of teams named latency their first problem.</p>
 </article><footer>&copy; 2025 AssemblyAI</footer></body></html>"""
 
 JS_PAGE = b"""<!doctype html><html><head><script src="/app.js"></script></head>
-<body><div id="root"></div><noscript>You need to enable JavaScript to run this app.</noscript></body></html>"""
+<body><div id="root"></div><noscript>You need to enable JavaScript to run this app.</noscript>
+</body></html>"""
 
 WRONG_PAGE = b"""<html><head><title>Page not found | Example Docs</title>
 <meta property="og:title" content="Page not found"></head>
@@ -48,7 +49,8 @@ WRONG_PAGE = b"""<html><head><title>Page not found | Example Docs</title>
 OLD_PAGE = b"""<html><head><title>Dated Post</title>
 <script type="application/ld+json">{"@context": "https://schema.org", "@type": "BlogPosting",
  "headline": "Dated Post", "datePublished": "2023-05-01"}</script></head>
-<body><article><p>Written long ago, with 10 ms of nothing in particular.</p></article></body></html>"""
+<body><article><p>Written long ago, with 10 ms of nothing in particular.</p></article>
+</body></html>"""
 
 CSL = {
     "type": "paper-conference",
@@ -232,7 +234,10 @@ def test_suggestions_patch_applies_and_touches_only_the_fields(
         "+  date   = {2025-03-05},",
         f"-  url    = {{http://{host}/old-post}},",
         f"+  url    = {{http://{host}/old}},",
-        "-  title     = {Efficient Memory Management for Large Language Model Serving with PagedAttention},",
+        (
+            "-  title     = {Efficient Memory Management for Large Language Model Serving with "
+            "PagedAttention},"
+        ),
         "+  title     = {A Different Paper Entirely},",
     ]
     before = (srcdir / "refs.bib").read_bytes()

@@ -123,11 +123,17 @@ def test_sentences_keep_lines_and_citations() -> None:
         ('<meta name="twitter:title" content="FlashAttention-3">', "twitter:title"),
         ('<meta name="DC.title" content="FlashAttention-3">', "dc.title"),
         (
-            '<script type="application/ld+json">{"@type": "Article", "headline": "FlashAttention-3"}</script>',
+            (
+                '<script type="application/ld+json">'
+                '{"@type": "Article", "headline": "FlashAttention-3"}</script>'
+            ),
             "json-ld headline",
         ),
         (
-            '<script type="application/ld+json">{"@graph": [{"@type": "WebPage", "name": "FlashAttention-3"}]}</script>',
+            (
+                '<script type="application/ld+json">'
+                '{"@graph": [{"@type": "WebPage", "name": "FlashAttention-3"}]}</script>'
+            ),
             "json-ld name",
         ),
     ],
@@ -161,7 +167,8 @@ def test_matching_and_mismatching_titles_over_http(server: LoopbackServer) -> No
         200,
         HTML,
         page(
-            '<script type="application/ld+json">{"@type": "TechArticle", "headline": "Token Billing Documentation"}</script>'
+            '<script type="application/ld+json">'
+            '{"@type": "TechArticle", "headline": "Token Billing Documentation"}</script>'
         ),
     )
     server.routes["/home"] = Reply(
@@ -197,7 +204,10 @@ def _fast_mapping() -> dict[str, object]:
     "body",
     [
         b"",
-        b"<html><head><script src='/app.js'></script></head><body><div id='root'></div></body></html>",
+        (
+            b"<html><head><script src='/app.js'></script></head>"
+            b"<body><div id='root'></div></body></html>"
+        ),
         b"<html><body><noscript>Enable JavaScript to run this app.</noscript></body></html>",
     ],
 )
@@ -222,7 +232,10 @@ def test_javascript_only_page_is_unchecked_never_a_mismatch(
         ('<meta name="citation_publication_date" content="2025/03/05">', "", "/b"),
         ('<meta name="citation_date" content="2025-03-05">', "", "/c"),
         (
-            '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2025-03-05"}</script>',
+            (
+                '<script type="application/ld+json">'
+                '{"@type": "NewsArticle", "datePublished": "2025-03-05"}</script>'
+            ),
             "",
             "/d",
         ),
@@ -269,7 +282,10 @@ def test_doi_and_arxiv_mismatches_name_both_values(server: LoopbackServer) -> No
         {"Content-Type": "application/vnd.citationstyles.csl+json"},
         json.dumps(
             {
-                "title": "Efficient Memory Management for Large Language Model Serving with PagedAttention",
+                "title": (
+                    "Efficient Memory Management for Large Language Model Serving "
+                    "with PagedAttention"
+                ),
                 "author": [{"family": "Kwon"}],
                 "issued": {"date-parts": [[2021]]},
             }
@@ -296,7 +312,10 @@ def test_doi_and_arxiv_mismatches_name_both_values(server: LoopbackServer) -> No
             "inproceedings",
             "Kwon et al., 2023",
             {
-                "title": "Efficient Memory Management for Large Language Model Serving with PagedAttention",
+                "title": (
+                    "Efficient Memory Management for Large Language Model Serving "
+                    "with PagedAttention"
+                ),
                 "year": "2023",
                 "doi": "10.1145/3600006.3613165",
             },
@@ -332,7 +351,8 @@ def test_registry_parsers_take_hostile_answers() -> None:
     )
     assert parse_arxiv_atom(b"<feed") == {}
     bomb = (
-        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
         b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2401.00001</id>'
         b"<title>&lol2;</title></entry></feed>"
     )

@@ -1,4 +1,5 @@
-"""Settings, the whole verify() run, and its reports: JSON, Markdown, summary, progress bar, exports."""
+"""Settings, the whole verify() run, and its reports: JSON, Markdown, summary, progress bar,
+exports."""
 
 from __future__ import annotations
 

@@ -342,7 +342,9 @@ def test_near_equal_titles_of_one_paper_are_a_duplicate() -> None:
         {
             "author": "Dao, Tri and Shah, Jay",
             "year": "2024",
-            "title": "FlashAttention-3: Fast and Accurate Attention with Asynchrony and Low-precision",
+            "title": (
+                "FlashAttention-3: Fast and Accurate Attention with Asynchrony and Low-precision"
+            ),
         },
         entry_type="misc",
     )

@@ -3,7 +3,8 @@
 The Sphinx builder (:mod:`sphinx_ext.sourcecheck`) turns bibliography entries into
 :class:`Source` records and calls :func:`verify`::
 
-    report = verify(sources, VerifySettings.from_mapping(config_values), cache_path=outdir / "cache.json")
+    settings = VerifySettings.from_mapping(config_values)
+    report = verify(sources, settings, cache_path=outdir / "cache.json")
     write_report_files(report, outdir)
     print(render_summary(report))
     sys.exit(report.exit_status)

@@ -7,7 +7,8 @@ byte of the file is kept, so ``git apply`` or ``patch -p1`` (from the directory 
 paths are relative to) changes exactly the fields concerned.
 
 >>> bib = '@misc{a,\n  title = {Old},\n  year  = {2024},\n  url   = {https://x.example/old}\n}\n'
->>> print(bib_patch({"refs.bib": bib}, {"a": [("url", "https://x.example/new"), ("date", "2024-03-05")]}), end="")
+>>> fixes = {"a": [("url", "https://x.example/new"), ("date", "2024-03-05")]}
+>>> print(bib_patch({"refs.bib": bib}, fixes), end="")
 --- a/refs.bib
 +++ b/refs.bib
 @@ -1,5 +1,6 @@
@@ -177,5 +178,6 @@ def _diff(path: str, old: str, new: str) -> str:
 
 
 def bib_patch(files: Mapping[str, str], fixes: Mapping[str, Sequence[tuple[str, str]]]) -> str:
-    """A unified diff over ``files`` (relative path → text) setting every fix; ``""`` when none applies."""
+    """A unified diff over ``files`` (relative path → text) setting every fix; ``""`` when none
+    applies."""
     return "".join(_diff(path, text, apply_fixes(text, fixes)) for path, text in files.items())

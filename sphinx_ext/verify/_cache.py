@@ -68,7 +68,8 @@ class UrlCache:
         now: Callable[[], float] = time.time,
         on_warning: Callable[[str], None] | None = None,
     ) -> UrlCache:
-        """Read ``path``; a missing file gives an empty cache, an unreadable one a warning and an empty cache."""
+        """Read ``path``; a missing file gives an empty cache, an unreadable one a warning and an
+        empty cache."""
         cache = cls(path, max_age=max_age, now=now, on_warning=on_warning)
         if path is None or not path.exists():
             return cache

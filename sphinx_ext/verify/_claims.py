@@ -51,7 +51,8 @@ _MARK: Final = "\ue000"
 # a digit, an opening quote or bracket, or a citation mark.
 _END: Final = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[A-Z0-9\"“‘(\[" + _MARK + "])")
 _ABBREVIATION: Final = re.compile(
-    r"(?:\b(?:e\.g|i\.e|et al|etc|vs|approx|cf|fig|figs|eq|sec|ch|p|pp|vol|inc|ltd|corp|dr|mr|u\.s)\.)$",
+    r"(?:\b(?:e\.g|i\.e|et al|etc|vs|approx|cf|fig|figs|eq|sec|ch|p|pp|vol"
+    r"|inc|ltd|corp|dr|mr|u\.s)\.)$",
     re.IGNORECASE,
 )
 _MARKS: Final = re.compile(_MARK + r"(\d+)" + _MARK)
@@ -68,7 +69,8 @@ class Part:
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """One sentence of a chapter with the works it cites and the figures marked as the book's own."""
+    """One sentence of a chapter with the works it cites and the figures marked as the
+    book's own."""
 
     docname: str
     line: int | None
@@ -81,7 +83,8 @@ class Sentence:
 
 @dataclass(frozen=True, slots=True)
 class ClaimFigure:
-    """One figure of a claim: as written, its key, and where it was found (``status`` per figure)."""
+    """One figure of a claim: as written, its key, and where it was found (``status``
+    per figure)."""
 
     text: str
     key: str
@@ -140,7 +143,8 @@ def _split(text: str) -> list[tuple[int, str]]:
 def sentences_of(
     parts: Sequence[Part], docname: str, line: int | None, chapter: str | None = None
 ) -> list[Sentence]:
-    """The sentences of one paragraph, starting at ``line``, with their citations and own figures."""
+    """The sentences of one paragraph, starting at ``line``, with their citations and
+    own figures."""
     text = ""
     citations: list[tuple[str, ...]] = []
     own_keys: set[str] = set()
@@ -271,7 +275,9 @@ def check_claims(
                     severity=settings.severity_of(Check.CLAIM_UNCONFIRMED),
                     key=key,
                     message=f"{shown} not found in {urls}: {sentence.text!r}",
-                    suggestion="check the figure against the source, or cite the page that states it",
+                    suggestion=(
+                        "check the figure against the source, or cite the page that states it"
+                    ),
                     locations=location,
                     url=pages[0][0],
                     related=sentence.keys[1:],

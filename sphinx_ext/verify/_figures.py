@@ -5,7 +5,8 @@ formatting does not matter: each figure gets a canonical :attr:`Figure.key` unde
 ``300 ms``, ``300ms`` and ``300-millisecond`` are equal, as are ``2.5x`` and ``2.5×``,
 ``1,000 GB`` and ``1000 GB``, ``73%`` and ``73 percent``.
 
->>> [f.key for f in find_figures("p50 of 300ms, 2.5× faster, 73 % fewer, $0.006/min, 1,000 GB; 2024 ok")]
+>>> text = "p50 of 300ms, 2.5× faster, 73 % fewer, $0.006/min, 1,000 GB; 2024 ok"
+>>> [f.key for f in find_figures(text)]
 ['300 ms', '2.5 x', '73 %', '$0.006 /min', '1000 gb']
 >>> [f.text for f in find_figures("a 300-millisecond budget at 24x the speed")]
 ['300-millisecond', '24x']
@@ -149,7 +150,7 @@ _LETTER_UNITS: Final = frozenset({"s", "h", "m", "k", "us"})
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _FIGURE_RE: Final = re.compile(
     rf"""
-    (?<![\w.,/])                                   # a number of its own, not part of a word or version
+    (?<![\w.,/])                         # a number of its own, not part of a word or version
     (?:(?P<currency>{_alternation(list(_CURRENCY))})\s?)?
     (?P<number>{_NUMBER})
     (?:
@@ -165,7 +166,8 @@ _FIGURE_RE: Final = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """A figure as written (``text``, at ``start`` in the text it was found in) and its canonical ``key``."""
+    """A figure as written (``text``, at ``start`` in the text it was found in) and its canonical
+    ``key``."""
 
     text: str
     key: str

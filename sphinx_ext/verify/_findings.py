@@ -33,7 +33,8 @@ _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
 class Check(StrEnum):
-    """Every kind of finding; the value is also the Sphinx warning subtype (``citations.<value>``)."""
+    """Every kind of finding; the value is also the Sphinx warning subtype
+    (``citations.<value>``)."""
 
     # Static checks (no network).
     PLACEHOLDER_URL = "placeholder-url"
@@ -142,7 +143,8 @@ class Finding:
     related: tuple[str, ...] = ()
     """Other entries the finding concerns (the rest of a duplicate group, works sharing a URL)."""
     fix: tuple[tuple[str, str], ...] = ()
-    """``(field, value)`` pairs that certainly fix the entry (``sourcecheck-suggestions.bib.patch``)."""
+    """``(field, value)`` pairs that certainly fix the entry
+    (``sourcecheck-suggestions.bib.patch``)."""
 
     def sort_key(self) -> tuple[str, str, str, str]:
         return (self.key, self.check.value, self.url or "", self.message)

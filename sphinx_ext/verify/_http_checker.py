@@ -62,7 +62,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 
     >>> parse_retry_after("120")
     120.0
-    >>> parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=datetime(2015, 10, 21, 7, 28, tzinfo=UTC))
+    >>> now = datetime(2015, 10, 21, 7, 28, tzinfo=UTC)
+    >>> parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now=now)
     10.0
     >>> parse_retry_after("soon") is None, parse_retry_after("-5") is None
     (True, True)
@@ -450,7 +451,8 @@ class _Checker:
         return True
 
     def mark_down(self, url: str, failure: _RequestError) -> None:
-        """After a URL's last attempt: its server down for the other URLs, if the failure says so."""
+        """After a URL's last attempt: its server down for the other URLs, if the
+        failure says so."""
         server = self.server(url)
         outcome = _HOST_DOWN.get(failure.kind)
         if outcome is None:
@@ -575,7 +577,8 @@ class _Checker:
                 if limited >= settings.rate_limit_retries:
                     problem = f"still {status} after {attempts} attempts"
                 elif delay > settings.max_retry_after:
-                    problem = f"Retry-After {_seconds(delay)} exceeds the {_seconds(settings.max_retry_after)} allowed"
+                    allowed = _seconds(settings.max_retry_after)
+                    problem = f"Retry-After {_seconds(delay)} exceeds the {allowed} allowed"
                 elif not self.can_wait(delay):
                     problem = f"waiting {_seconds(delay)} would pass the total wait budget"
                 if problem:

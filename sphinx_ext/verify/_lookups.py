@@ -5,7 +5,8 @@ A DOI is resolved with content negotiation for CSL-JSON at ``citations_verify_do
 request, at ``citations_verify_arxiv_api`` (Atom). Parsing is pure and tolerant: a malformed
 answer gives no metadata, never an exception.
 
->>> parse_csl_json(b'{"title": "Efficient Memory Management", "author": [{"family": "Kwon", "given": "W"}],'
+>>> parse_csl_json(b'{"title": "Efficient Memory Management",'
+...                b' "author": [{"family": "Kwon", "given": "W"}],'
 ...                b' "issued": {"date-parts": [[2023, 10, 23]]}}')
 WorkMeta(title='Efficient Memory Management', author='kwon', year=2023)
 """
@@ -55,7 +56,8 @@ class WorkMeta:
 
 @dataclass(slots=True)
 class Lookups:
-    """Results by identifier (``doi:…``, ``arxiv:…``): metadata, or ``None`` when the registry has none."""
+    """Results by identifier (``doi:…``, ``arxiv:…``): metadata, or ``None`` when the registry has
+    none."""
 
     found: dict[str, WorkMeta | None]
     requests: int = 0
@@ -99,8 +101,10 @@ def parse_csl_json(body: bytes) -> WorkMeta | None:
 def parse_arxiv_atom(body: bytes) -> dict[str, WorkMeta]:
     """Every entry of an arXiv API answer, by id without version.
 
-    >>> feed = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/abs/2309.06180v1</id>'
-    ...         b'<published>2023-09-12T17:53:35Z</published><title>Efficient Memory\\n  Management</title>'
+    >>> feed = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry>'
+    ...         b'<id>http://arxiv.org/abs/2309.06180v1</id>'
+    ...         b'<published>2023-09-12T17:53:35Z</published>'
+    ...         b'<title>Efficient Memory\\n  Management</title>'
     ...         b'<author><name>Woosuk Kwon</name></author></entry></feed>')
     >>> parse_arxiv_atom(feed)
     {'2309.06180': WorkMeta(title='Efficient Memory Management', author='kwon', year=2023)}

@@ -26,7 +26,8 @@ class Outcome(StrEnum):
     REDIRECTED = "redirected"
     """The URL answered 2xx after a permanent redirect (301/308): use the new URL."""
     BROKEN = "broken"
-    """A definite failure: 4xx, 5xx after retries, a redirect loop, an unusable redirect, an invalid answer."""
+    """A definite failure: 4xx, 5xx after retries, a redirect loop, an unusable redirect, an invalid
+    answer."""
     TIMEOUT = "timeout"
     """No complete answer within the request timeout, after retries."""
     RATE_LIMITED = "rate-limited"

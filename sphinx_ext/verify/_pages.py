@@ -11,7 +11,8 @@ nesting, a wrong charset) the answer is a :class:`PageFacts`, never an exception
 
 >>> facts = extract_page(b"<html><head><title>GPU Serving | Example Blog</title>"
 ...     b'<meta property="article:published_time" content="2024-03-05T10:00:00Z"></head>'
-...     b"<body><article><p>Latency fell to 300ms at the p50, a 2.5x gain.</p></article></body></html>",
+...     b"<body><article><p>Latency fell to 300ms at the p50, a 2.5x gain.</p></article>"
+...     b"</body></html>",
 ...     url="https://example.org/gpu")
 >>> facts.state, facts.titles[0], facts.date
 ('read', ('title', 'GPU Serving | Example Blog'), '2024-03-05')
@@ -50,7 +51,8 @@ _META_TITLES: Final = {
 
 @dataclass(frozen=True, slots=True)
 class PageFacts:
-    """What was extracted from one page; ``state`` is ``read`` or ``unchecked`` (``reason`` says why)."""
+    """What was extracted from one page; ``state`` is ``read`` or ``unchecked`` (``reason`` says
+    why)."""
 
     state: str
     reason: str = ""
@@ -118,7 +120,8 @@ def _codec(name: str | None) -> str | None:
 
 
 def decode_html(body: bytes, charset: str | None = None) -> str:
-    """The page's text: the declared charset (header, then ``<meta>``) if the bytes fit it, else a guess.
+    """The page's text: the declared charset (header, then ``<meta>``) if the bytes fit it, else a
+    guess.
 
     Bytes that are valid UTF-8 are UTF-8 whatever the page declares (a page declaring
     Latin-1 and written in UTF-8 would otherwise become mojibake); otherwise the declared

@@ -1,4 +1,5 @@
-"""Output of a run: ``sourcecheck.json``, a Markdown report by work, a console summary, a progress bar."""
+"""Output of a run: ``sourcecheck.json``, a Markdown report by work, a console summary, a progress
+bar."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ def _url_json(result: UrlResult) -> dict[str, Any]:
 
 
 def report_json(report: VerifyReport) -> dict[str, Any]:
-    """The machine-readable report: a summary, every work with its URLs and findings, every finding."""
+    """The machine-readable report: a summary, every work with its URLs and findings,
+    every finding."""
     outcomes = report.outcome_counts()
     claim_counts = Counter(c.status for c in report.claims)
     works = [
@@ -86,7 +88,8 @@ def _claim_rows(claims: list[Claim]) -> list[str]:
         keys = ", ".join(claim.keys) or "none"
         line = "" if claim.line is None else str(claim.line)
         lines.append(
-            f"| {line} | {_md(claim.text)} | {_md(figures)} | {_md(keys)} | **{claim.status}** | {found} |"
+            f"| {line} | {_md(claim.text)} | {_md(figures)} | {_md(keys)} "
+            f"| **{claim.status}** | {found} |"
         )
     return lines
 
@@ -142,7 +145,8 @@ def _md(text: str) -> str:
 
 
 def render_markdown(report: VerifyReport) -> str:
-    """A human-readable report: counts, then each work with a finding, with every place citing it."""
+    """A human-readable report: counts, then each work with a finding, with every place
+    citing it."""
     lines = ["# Source check", ""]
     lines += _summary_lines(report, markdown=True)
     with_findings = [s for s in report.sources if s.key and report.findings_of(s.key)]
@@ -158,8 +162,9 @@ def render_markdown(report: VerifyReport) -> str:
             if result is not None:
                 status = f" {result.status}" if result.status is not None else ""
                 cached = " (cached)" if result.from_cache else ""
+                outcome = result.outcome.value
                 lines.append(
-                    f"- <{url}>: **{result.outcome.value}**{status}{cached} {_md(result.reason)}".rstrip()
+                    f"- <{url}>: **{outcome}**{status}{cached} {_md(result.reason)}".rstrip()
                 )
         for finding in report.findings_of(source.key):
             text = f"- {finding.severity.value} `{finding.check.value}`: {_md(finding.message)}"

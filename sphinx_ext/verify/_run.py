@@ -1,9 +1,10 @@
 """One verification: static checks, then network checks, gathered into a :class:`VerifyReport`.
 
 >>> from sphinx_ext.verify import CitingLocation, Source, VerifySettings, verify
->>> report = verify([Source("sre", "book", "Beyer et al., 2016", {"title": "Site Reliability Engineering",
-...                  "year": "2016"}, cited_at=(CitingLocation("ch12", 40, 12),))],
-...                 VerifySettings(network=False))
+>>> fields = {"title": "Site Reliability Engineering", "year": "2016"}
+>>> at = (CitingLocation("ch12", 40, 12),)
+>>> sre = Source("sre", "book", "Beyer et al., 2016", fields, cited_at=at)
+>>> report = verify([sre], VerifySettings(network=False))
 >>> [f.check.value for f in report.findings], report.exit_status
 (['missing-pages'], 0)
 """
@@ -166,7 +167,10 @@ class NetworkChecks:
             self._error = err
 
     def start(self) -> NetworkChecks:
-        """Run the checks in a background thread (daemon: Ctrl-C in the main thread ends the build)."""
+        """Run the checks in a background thread.
+
+        A daemon thread: Ctrl-C in the main thread ends the build.
+        """
         self._thread = threading.Thread(target=self._work, name="sourcecheck", daemon=True)
         self._thread.start()
         return self
@@ -201,7 +205,8 @@ def verify(
     sentences: Iterable[Sentence] = (),
     network: NetworkChecks | None = None,
 ) -> VerifyReport:
-    """Run the static checks and, if ``settings.network``, the URL checks with a cache at ``cache_path``.
+    """Run the static checks and, if ``settings.network``, the URL checks with a cache at
+    ``cache_path``.
 
     ``network`` is a :class:`NetworkChecks` started earlier (its results are used);
     ``sentences`` are the book's, for the claims ledger.

@@ -28,7 +28,9 @@ class HostSettings:
     """Overrides for one host (and its subdomains), from ``citations_verify_hosts``.
 
     >>> HostSettings.from_mapping({"concurrency": 1, "interval": 2.0, "method": "GET"})
-    HostSettings(concurrency=1, interval=2.0, timeout=None, verify_tls=True, method='GET', headers={}, skip=False)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    HostSettings(concurrency=1, interval=2.0, timeout=None, verify_tls=True, method='GET',
+                 headers={}, skip=False)
     """
 
     concurrency: int | None = None
@@ -95,7 +97,8 @@ class VerifySettings:
     >>> s = VerifySettings.from_mapping({"citations_verify_timeout": 2, "host_concurrency": 1})
     >>> s.timeout, s.host_concurrency, s.fail_on
     (2.0, 1, <Severity.ERROR: 'error'>)
-    >>> VerifySettings.from_mapping({"hosts": {"nvidia.com": {"skip": True}}}).host("docs.nvidia.com").skip
+    >>> hosts = {"nvidia.com": {"skip": True}}
+    >>> VerifySettings.from_mapping({"hosts": hosts}).host("docs.nvidia.com").skip
     True
     """
 
@@ -147,8 +150,9 @@ class VerifySettings:
     hosts: Mapping[str, HostSettings] = field(
         default_factory=dict,
         metadata=_help(
-            "Per-host overrides, by host name (also applies to subdomains): {'github.com': {'concurrency': 1, "
-            "'interval': 1.0, 'timeout': 20, 'method': 'GET', 'verify_tls': True, 'headers': {...}, 'skip': False}}."
+            "Per-host overrides, by host name (also applies to subdomains): "
+            "{'github.com': {'concurrency': 1, 'interval': 1.0, 'timeout': 20, 'method': 'GET', "
+            "'verify_tls': True, 'headers': {...}, 'skip': False}}."
         ),
     )
     ignore: Sequence[str] = field(
@@ -184,7 +188,8 @@ class VerifySettings:
     fail_on: Severity | None = field(
         default=Severity.ERROR,
         metadata=_help(
-            "Exit non-zero when a finding of this severity or worse remains: error, warning, info, never."
+            "Exit non-zero when a finding of this severity or worse remains: "
+            "error, warning, info, never."
         ),
     )
     severity: Mapping[Check, Severity] = field(
@@ -225,7 +230,8 @@ class VerifySettings:
     title_threshold: float = field(
         default=0.5,
         metadata=_help(
-            "Similarity (0 to 1) of the page's best title to the entry's below which it is a content-mismatch."
+            "Similarity (0 to 1) of the page's best title to the entry's "
+            "below which it is a content-mismatch."
         ),
     )
     accept: Mapping[str, frozenset[Check]] = field(
@@ -245,7 +251,8 @@ class VerifySettings:
     )
 
     def host(self, hostname: str) -> HostSettings:
-        """The settings for ``hostname``: its own entry, else its closest parent domain's, else defaults."""
+        """The settings for ``hostname``: its own entry, else its closest parent domain's, else
+        defaults."""
         labels = hostname.lower().rstrip(".").split(".")
         for i in range(len(labels)):
             found = self.hosts.get(".".join(labels[i:]))
@@ -321,10 +328,12 @@ _DEFAULT_HOST = HostSettings()
 
 
 def config_fields() -> list[tuple[str, type | tuple[type, ...], object, str]]:
-    """``(config name, accepted types, default, help)`` for every setting, for ``app.add_config_value``.
+    """``(config name, accepted types, default, help)`` for every setting, for
+    ``app.add_config_value``.
 
-    >>> config_fields()[0]
-    ('citations_verify_network', <class 'bool'>, True, 'Check URLs over the network (False: static checks only).')
+    >>> config_fields()[0]  # doctest: +NORMALIZE_WHITESPACE
+    ('citations_verify_network', <class 'bool'>, True,
+     'Check URLs over the network (False: static checks only).')
     """
     result: list[tuple[str, type | tuple[type, ...], object, str]] = []
     for f in dataclasses.fields(VerifySettings):

@@ -1,4 +1,5 @@
-"""The input of the checks: one :class:`Source` per bibliography entry, with the places citing it."""
+"""The input of the checks: one :class:`Source` per bibliography entry, with the places
+citing it."""
 
 from __future__ import annotations
 
@@ -82,7 +83,9 @@ class Source:
     def first_author(self) -> str:
         """Who wrote it, folded for comparison: the parsed name, else the fields or label.
 
-        >>> Source("rh", "online", "Red Hat, 2025", {"author": "Red Hat"}, author="Red Hat").first_author
+        >>> fields = {"author": "Red Hat"}
+        >>> red_hat = Source("rh", "online", "Red Hat, 2025", fields, author="Red Hat")
+        >>> red_hat.first_author
         'redhat'
         """
         return first_author(self.fields, self.label, parsed=self.author)
@@ -97,7 +100,8 @@ class Source:
 
     @property
     def urls(self) -> tuple[str, ...]:
-        """Every URL the entry gives: ``url``, the DOI and arXiv resolvers, URLs in ``howpublished``/``note``."""
+        """Every URL the entry gives: ``url``, the DOI and arXiv resolvers, URLs in
+        ``howpublished``/``note``."""
         found: list[str] = []
         url = self.get("url")
         if url:

@@ -336,7 +336,8 @@ def check_identifiers(sources: Iterable[Source]) -> Iterator[_Raw]:
                 yield _Raw(
                     Check.ARXIV_YEAR,
                     source.key,
-                    f"year {year} is before arXiv:{parsed.text} was submitted ({parsed.year}-{parsed.month:02d})",
+                    f"year {year} is before arXiv:{parsed.text} was submitted "
+                    f"({parsed.year}-{parsed.month:02d})",
                     f"year = {{{parsed.year}}}, or correct the identifier",
                     source.cited_at,
                 )

@@ -9,7 +9,7 @@ The convention is the seed's (``book/`` started from one)::
     ## Chapter 1: The Serving Problem
 
     1. **AssemblyAI** (2025). "The 300ms Rule." https://www.assemblyai.com/blog/the-300ms-rule
-    2. **Kwon, W., et al.** (2023). "Efficient Memory Management …" *Proceedings of SOSP '23*. arXiv:2309.06180 [a note]
+    2. **Kwon, W., et al.** (2023). "Efficient Memory …" *SOSP '23*. arXiv:2309.06180 [a note]
 
     ### Source Categories
 
