@@ -72,10 +72,10 @@ def tests_lowest(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff and mypy, strict."""
+    """ruff (lint and format, the whole repository) and mypy, strict."""
     session.install("-e", ".[lint,test]")
     session.run("python", "-m", "ruff", "check", ".")
-    session.run("python", "-m", "ruff", "format", "--check", "sphinx_ext")
+    session.run("python", "-m", "ruff", "format", "--check", ".")
     session.run("python", "-m", "mypy")
 
 

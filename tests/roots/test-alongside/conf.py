@@ -39,8 +39,8 @@ latex_documents = [("index", "alongside.tex", "Alongside", author, "manual")]
 
 # What a book using these extensions needs for an EPUB that epubcheck passes,
 # whatever its citations: none of it is about this extension.
-from docutils import nodes  # noqa: E402
-from sphinx.transforms.post_transforms import SphinxPostTransform  # noqa: E402
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 
 def _xhtml_tab_input(self, node):

@@ -1,4 +1,5 @@
-import sys, pathlib
+import pathlib
+import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).parents[3]))
 
