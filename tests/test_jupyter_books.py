@@ -353,3 +353,49 @@ def test_the_realbook_checks_see_what_they_check(continuous: Built, tmp_path: Pa
     about.write_text(about.read_text(encoding="utf-8") + '<p id="x"></p><p id="x"></p>')
     assert chapters_without_their_list(broken) == ["lectures/tools_b: 0 of 2 entries"]
     assert repeated_ids(broken) == {"lectures/about.html": ["x"]}
+
+
+def test_realbook_tells_the_books_own_repeated_ids_from_ours(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exercises and proofs repeat their ids in a real book: the book's doing, not a failure."""
+    from benchmarks.realbook import main
+
+    srcdir = external_toc_book(tmp_path / "book", extra_conf=QUIET)
+    about = srcdir / "lectures" / "about.md"
+    about.write_text(
+        about.read_text(encoding="utf-8")
+        + '\n```{raw} html\n<p id="twice"></p><p id="twice"></p>\n```\n',
+        encoding="utf-8",
+    )
+    work = tmp_path / "work"
+    assert main([str(srcdir), "--keep", str(work)]) == 0
+    said = capsys.readouterr().out
+    assert "the book itself repeats ids on 1 pages (without sphinx_ext too): twice" in said
+    assert "every citing chapter has its list, sphinx_ext repeats no id" in said
+    assert f"{len(LECTURES)} chapters, {len(CITING)} citing" in said
+    # Notebooks are never executed in the copies; the author's conf.py is untouched.
+    for copy in ("plain-src", "ext-src"):
+        conf = (work / copy / "conf.py").read_text(encoding="utf-8")
+        assert conf.endswith('nb_execution_mode = "off"\n')
+    assert "nb_execution_mode" not in (srcdir / "conf.py").read_text(encoding="utf-8")
+
+
+def test_realbook_compares_repeats_and_warnings_with_the_build_without() -> None:
+    from benchmarks.realbook import ids_repeated_by_the_extension, warnings_only_with
+
+    plain = {"a.html": ["exercise-content"], "b.html": ["proof"]}
+    ours = {"a.html": ["exercise-content", "references"], "b.html": ["proof"], "c.html": ["x"]}
+    assert ids_repeated_by_the_extension(plain, ours) == {"a.html": ["references"], "c.html": ["x"]}
+    assert ids_repeated_by_the_extension(plain, plain) == {}
+    without = ["/w/plain-src/a.md:3: WARNING: one", "/w/plain-src/a.md:3: WARNING: one"]
+    with_ = [
+        "/w/ext-src/a.md:3: WARNING: one",
+        "/w/ext-src/a.md:3: WARNING: one",
+        "/w/ext-src/a.md:3: WARNING: one",
+        "/w/ext-src/b.md:1: WARNING: two [citations.unknown]",
+    ]
+    assert warnings_only_with(without, with_) == [
+        "/w/ext-src/a.md:3: WARNING: one",
+        "/w/ext-src/b.md:1: WARNING: two [citations.unknown]",
+    ]
