@@ -522,6 +522,9 @@ def backlink_labels(places: Sequence[tuple[tuple[int, ...] | None, int]]) -> lis
     the paragraph's (``¶``) where the entry has several in one section.
 
     *places* are ``(section number or None, paragraph)`` in reading order.
+    Paragraphs are counted per section, so in unnumbered sections two places
+    may read alike (``¶1`` of one section and ``¶1`` of the next): where any
+    label would repeat, every back-link says its place in reading order.
 
     >>> backlink_labels([((1, 2), 3), ((1, 5), 1)])
     ['1.2', '1.5']
@@ -529,6 +532,10 @@ def backlink_labels(places: Sequence[tuple[tuple[int, ...] | None, int]]) -> lis
     ['1.2\xa0¶3', '1.2\xa0¶7', '4']
     >>> backlink_labels([(None, 2), (None, 0)])
     ['¶2', '2']
+    >>> backlink_labels([(None, 2), (None, 8), (None, 1)])
+    ['¶2', '¶8', '¶1']
+    >>> backlink_labels([(None, 3), (None, 8), (None, 8)])
+    ['1', '2', '3']
     """
     sections = [".".join(map(str, number)) if number else "" for number, _ in places]
     seen: dict[str, int] = defaultdict(int)
@@ -542,4 +549,6 @@ def backlink_labels(places: Sequence[tuple[tuple[int, ...] | None, int]]) -> lis
             labels.append(f"{section}\xa0¶{paragraph}" if section else f"¶{paragraph}")
         else:
             labels.append(str(position + 1))
+    if len(set(labels)) < len(labels):
+        return [str(position + 1) for position in range(len(labels))]
     return labels

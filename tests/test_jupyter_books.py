@@ -399,3 +399,18 @@ def test_realbook_compares_repeats_and_warnings_with_the_build_without() -> None
         "/w/ext-src/a.md:3: WARNING: one",
         "/w/ext-src/b.md:1: WARNING: two [citations.unknown]",
     ]
+
+
+def test_back_links_in_unnumbered_sections_never_read_alike(tmp_path: Path) -> None:
+    """Paragraphs count per section: ¶1 of two unnumbered sections must not give two "¶1"."""
+    srcdir = external_toc_book(tmp_path / "book", extra_conf=QUIET)
+    tools_b = srcdir / "lectures" / "tools_b.md"
+    tools_b.write_text(
+        tools_b.read_text(encoding="utf-8") + "\n## More\n\nAgain {cite:p}`smith2010`.\n",
+        encoding="utf-8",
+    )
+    page = read(build(srcdir).outdir, "lectures/tools_b.html")
+    entry = re.search(r'<li class="source-reference" id="ref-smith2010">(.*?)</li>', page, re.DOTALL)
+    assert entry is not None
+    labels = re.findall(r'class="source-backlink[^"]*"[^>]*>([^<]*)</a>', entry.group(1))
+    assert labels == ["1", "2"]
