@@ -410,7 +410,8 @@ def test_back_links_in_unnumbered_sections_never_read_alike(tmp_path: Path) -> N
         encoding="utf-8",
     )
     page = read(build(srcdir).outdir, "lectures/tools_b.html")
-    entry = re.search(r'<li class="source-reference" id="ref-smith2010">(.*?)</li>', page, re.DOTALL)
+    item = r'<li class="source-reference" id="ref-smith2010">(.*?)</li>'
+    entry = re.search(item, page, re.DOTALL)
     assert entry is not None
     labels = re.findall(r'class="source-backlink[^"]*"[^>]*>([^<]*)</a>', entry.group(1))
     assert labels == ["1", "2"]
