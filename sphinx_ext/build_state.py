@@ -63,6 +63,9 @@ class BookState:
     style_labels: dict[str, str]
     #: chapter docname → key → the label of a ``{bibliography}`` in that chapter.
     chapter_labels: dict[str, dict[str, str]]
+    #: The first page holding the Works Cited in reading order, if any: where
+    #: citations outside chapters link.
+    works_cited_page: str | None
     #: key → the entry as rich text, until rendered for good (:meth:`drop_rich_text`).
     formatted: dict[str, Text] = field(default_factory=dict)
     #: key → the entry as plain text.

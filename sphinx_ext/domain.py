@@ -52,7 +52,7 @@ from sphinx_ext._parser import Item as ParsedItem
 from sphinx_ext._parser import parse_items
 from sphinx_ext._works import Category, Work, build_works, letters_over
 from sphinx_ext.build_state import BookState, BuildState
-from sphinx_ext.chapters import Chapters, find_chapters
+from sphinx_ext.chapters import Chapters, find_chapters, in_reading_order
 from sphinx_ext.diagnostics import Subtype, shorten, warn
 from sphinx_ext.nodes import (
     REFERENCES_SECTION,
@@ -288,6 +288,10 @@ class CitationsDomain(Domain):
             style_labels, chapter_labels = _cite_labels(
                 self.env, style, keys, book.chapters, state.entries
             )
+        pages = in_reading_order(self.env, self.pages_of_whole_book())
+        works_cited_page = next(
+            (page for page in pages if WORKS_CITED in self.placements.get(page, ())), None
+        )
         # Entries are formatted for this book's style and letters.
         return BookState(
             book,
@@ -298,6 +302,7 @@ class CitationsDomain(Domain):
             style,
             style_labels,
             chapter_labels,
+            works_cited_page,
         )
 
     def cites_with_roles(self) -> bool:

@@ -39,7 +39,6 @@ from sphinx_ext._book import (
 )
 from sphinx_ext._citation_map import CitationMap, MapChapter, MapWork, map_text
 from sphinx_ext._works import Category
-from sphinx_ext.chapters import in_reading_order
 from sphinx_ext.diagnostics import Subtype, warn
 from sphinx_ext.domain import CitationsDomain, get_domain
 from sphinx_ext.nodes import (
@@ -256,9 +255,7 @@ class PagePlacer:
         self.docname = docname
         self.config = builder.config
         self.works = domain.works
-        pages = in_reading_order(builder.env, domain.pages_of_whole_book())
-        works_cited_pages = [d for d in pages if "works-cited" in domain.placements.get(d, ())]
-        self.works_cited_page = works_cited_pages[0] if works_cited_pages else None
+        self.works_cited_page = self.state.works_cited_page
         self._uris: dict[str, str | None] = {}
         # HTML pages only (not EPUB): the popups of sphinx_ext/static.
         self.previews = bool(self.config.citations_previews) and shows_previews(builder)

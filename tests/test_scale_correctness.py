@@ -94,3 +94,23 @@ def test_parallel_build_equals_serial(tmp_path: Path) -> None:
     diff = compare_trees(tmp_path / "serial", tmp_path / "par")
     assert diff.identical, diff.summary()
     assert (tmp_path / "par" / "citations.json").is_file()
+
+
+def test_anatomy_measures_each_phase_of_a_build(tmp_path: Path) -> None:
+    """benchmarks.anatomy, on a small book: every phase timed, collections and objects counted."""
+    from benchmarks.anatomy import _child, _report
+
+    src = tmp_path / "book"
+    generate_book(src, 3, variant="extension", repo_root=Path(__file__).resolve().parent.parent)
+    measured = _child(src, tmp_path / "out", frozen_heap=False)
+    assert (tmp_path / "out" / "works-cited.html").is_file()
+    for phase in ("start", "reading", "writing"):
+        assert 0 < measured[phase] < measured["total"]
+    assert measured["start"] + measured["reading"] + measured["writing"] <= measured["total"]
+    assert measured["tracked after reading"] > 10_000
+    assert measured["full collections"] >= 0
+    assert measured["largest page"] in {"index", "works-cited"} or "/" in measured["largest page"]
+    assert "writing" in measured["peak MB"]
+    table = _report({"extension": [measured]})
+    assert "| objects tracked after reading |" in table
+    assert "| the largest page | " + measured["largest page"] + " |" in table
