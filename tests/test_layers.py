@@ -106,3 +106,29 @@ def test_no_private_sphinx_attributes(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     used = [name for name in PRIVATE_SPHINX if name in text]
     assert used == [], f"{path.relative_to(PACKAGE)} uses {used}"
+
+
+#: The entry points: only they may import the writers as a whole and each other.
+ENTRY_POINTS = ("__init__.py", "__main__.py", "cli.py")
+
+
+def _shell_files() -> list[Path]:
+    core = set(_core_files())
+    return [
+        path
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path not in core and path.relative_to(PACKAGE).as_posix() not in ENTRY_POINTS
+    ]
+
+
+@pytest.mark.parametrize("path", _shell_files(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_shell_imports_point_down(path: Path) -> None:
+    """The Sphinx shell never imports the entry points, and only the writers import writers."""
+    in_rendering = path.relative_to(PACKAGE).parts[0] == "rendering"
+    upward = sorted(
+        module
+        for module in _imports(path)
+        if module in {"sphinx_ext.setup", "sphinx_ext.cli", "sphinx_ext.__main__"}
+        or (module.startswith("sphinx_ext.rendering") and not in_rendering)
+    )
+    assert upward == [], f"{path.relative_to(PACKAGE)} imports above itself: {upward}"
