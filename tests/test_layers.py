@@ -132,3 +132,33 @@ def test_shell_imports_point_down(path: Path) -> None:
         or (module.startswith("sphinx_ext.rendering") and not in_rendering)
     )
     assert upward == [], f"{path.relative_to(PACKAGE)} imports above itself: {upward}"
+
+
+#: Calls that change state the whole process shares: the warning filters (which
+#: ``catch_warnings`` swaps for every thread before Python 3.14) and the collector.
+PROCESS_WIDE = {
+    "warnings": {"catch_warnings", "simplefilter", "filterwarnings", "resetwarnings"},
+    "gc": {"disable", "enable", "freeze", "unfreeze", "set_threshold", "set_debug", "collect"},
+}
+
+
+@pytest.mark.parametrize(
+    "path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE))
+)
+def test_no_process_wide_state(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in PROCESS_WIDE:
+            found += [
+                f"{node.module}.{alias.name}"
+                for alias in node.names
+                if alias.name in PROCESS_WIDE[node.module]
+            ]
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.attr in PROCESS_WIDE.get(node.value.id, ())
+        ):
+            found.append(f"{node.value.id}.{node.attr}:{node.lineno}")
+    assert found == [], f"{path.relative_to(PACKAGE)} changes process-wide state: {found}"

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import subprocess
+import threading
 import time
 import tracemalloc
+import warnings
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -254,6 +256,40 @@ def test_each_date_source_gives_date_found(
     [found] = [f for f in report.findings if f.check is Check.DATE_FOUND]
     assert found.suggestion == "date = {2025-03-05}" and found.fix == (("date", "2025-03-05"),)
     assert found.severity.value == "info"
+
+
+def test_reading_a_page_in_a_thread_leaves_other_threads_warning_filters_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Pages are read in worker threads while Sphinx reads documents in the main thread, and
+    # Sphinx silences docutils' deprecations with warnings.catch_warnings(). Before Python
+    # 3.14 that context manager swaps the process-wide filter list, so a worker using it
+    # restored the list it saw on entry and dropped the main thread's filter (a build under
+    # -W error then failed on a warning Sphinx had silenced).
+    import htmldate
+
+    entered, release = threading.Event(), threading.Event()
+    real_find_date = htmldate.find_date
+
+    def find_date_when_released(*args: object, **kwargs: object) -> object:
+        entered.set()
+        release.wait(10)
+        return real_find_date(*args, **kwargs)
+
+    monkeypatch.setattr(htmldate, "find_date", find_date_when_released)
+    body = page("<title>A Post</title>", '<p>Text.</p><time datetime="2025-03-05">5 March</time>')
+    facts: list[PageFacts] = []
+    worker = threading.Thread(target=lambda: facts.append(extract_page(body, url="http://x/")))
+    worker.start()
+    assert entered.wait(10)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="the main thread's own filter")
+        mine = warnings.filters[0]
+        release.set()
+        worker.join(10)
+        assert mine in warnings.filters
+    [read] = facts
+    assert read.date == "2025-03-05"
 
 
 def test_date_of_another_year_is_a_mismatch(server: LoopbackServer) -> None:

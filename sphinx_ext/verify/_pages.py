@@ -26,7 +26,6 @@ import codecs
 import hashlib
 import json
 import re
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -202,15 +201,13 @@ def _titles(tree: Any) -> list[tuple[str, str]]:
 def _date(tree: Any, url: str) -> str | None:
     from htmldate import find_date
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        found = find_date(
-            tree,
-            url=url or None,
-            original_date=True,
-            extensive_search=False,
-            outputformat="%Y-%m-%d",
-        )
+    found = find_date(
+        tree,
+        url=url or None,
+        original_date=True,
+        extensive_search=False,
+        outputformat="%Y-%m-%d",
+    )
     return found if isinstance(found, str) else None
 
 
