@@ -292,6 +292,21 @@ def test_reading_a_page_in_a_thread_leaves_other_threads_warning_filters_alone(
     assert read.date == "2025-03-05"
 
 
+def test_a_date_that_raises_costs_the_date_not_the_page() -> None:
+    # dateutil warns about a time zone it does not know; where warnings are errors (as under
+    # pytest here, or python -W error) the page is still read, without a date.
+    body = page(
+        '<title>A Post</title><meta property="article:published_time" '
+        'content="2025-03-05 10:00 PST">',
+        "<p>Text.</p>",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        facts = extract_page(body, url="http://x/")
+    assert facts.state == "read" and facts.titles == (("title", "A Post"),)
+    assert facts.date is None
+
+
 def test_date_of_another_year_is_a_mismatch(server: LoopbackServer) -> None:
     server.routes["/p"] = Reply(
         200, HTML, page('<title>A Post</title><meta name="citation_date" content="2022-11-30">')

@@ -201,13 +201,20 @@ def _titles(tree: Any) -> list[tuple[str, str]]:
 def _date(tree: Any, url: str) -> str | None:
     from htmldate import find_date
 
-    found = find_date(
-        tree,
-        url=url or None,
-        original_date=True,
-        extensive_search=False,
-        outputformat="%Y-%m-%d",
-    )
+    # No warnings.catch_warnings() here: pages are read in worker threads, and before Python
+    # 3.14 it swaps the filter list of the whole process (the main thread's included). A
+    # warning the host turned into an error (dateutil's about a time zone it does not know)
+    # costs the date alone, not the page.
+    try:
+        found = find_date(
+            tree,
+            url=url or None,
+            original_date=True,
+            extensive_search=False,
+            outputformat="%Y-%m-%d",
+        )
+    except Exception:  # noqa: BLE001 - a date is optional; hostile input must not cost the page
+        return None
     return found if isinstance(found, str) else None
 
 
