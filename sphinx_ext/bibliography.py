@@ -30,6 +30,7 @@ from sphinxcontrib.bibtex.bibfile import BibData, BibFile
 
 from sphinx_ext.config import config_location
 from sphinx_ext.diagnostics import Subtype, shorten, warn
+from sphinx_ext.savings import Saving, uses
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -84,6 +85,8 @@ _loaded_in: int | None = None
 class _LoadedBibliography(BibData):
     """sphinxcontrib-bibtex's :class:`BibData`, pickled whole only where it was loaded.
 
+    :attr:`Saving.BIBLIOGRAPHY_PICKLED_ONCE <sphinx_ext.savings.Saving.BIBLIOGRAPHY_PICKLED_ONCE>`.
+
     Sphinx's parallel readers each pickle their whole environment back to
     the main process, which takes only their documents' share of it. The
     bibliography is the main process's already: sent back with every chunk
@@ -112,7 +115,11 @@ def load_bibliography(app: Sphinx) -> None:
     loaded = domain.bibdata
     if _outdated(loaded, paths, encoding):
         loaded, problems = parse_bibliography(paths, encoding)
-    domain.data["bibdata"] = _LoadedBibliography(*loaded)
+    if uses(app.builder, Saving.BIBLIOGRAPHY_PICKLED_ONCE):
+        loaded = _LoadedBibliography(*loaded)
+    elif isinstance(loaded, _LoadedBibliography):
+        loaded = BibData(*loaded)
+    domain.data["bibdata"] = loaded
     for problem in problems:
         report(problem, paths)
 

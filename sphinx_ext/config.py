@@ -23,6 +23,7 @@ import pybtex.plugin
 
 from sphinx_ext._works import Category
 from sphinx_ext.diagnostics import Subtype, shorten, warn
+from sphinx_ext.savings import Saving
 from sphinx_ext.verify import VerifySettings, config_fields
 
 if TYPE_CHECKING:
@@ -101,6 +102,18 @@ def _category_titles(value: Any) -> str | None:
     wrong = sorted(str(k) for k in value if k not in _CATEGORIES)
     if wrong:
         return f"unknown categories {', '.join(wrong)} (known: {', '.join(_CATEGORIES)})"
+    return None
+
+
+_SAVINGS = tuple(saving.value for saving in Saving)
+
+
+def _savings_names(value: Any) -> str | None:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        return "expected a list of saving names, e.g. ['latin-1']"
+    wrong = sorted(v for v in value if v not in _SAVINGS)
+    if wrong:
+        return f"unknown savings {', '.join(wrong)} (known: {', '.join(_SAVINGS)})"
     return None
 
 
@@ -216,6 +229,15 @@ class CitationsConfig:
             _instance_of(bool),
             "HTML: show a work's entry in a popup when one of its citations is hovered, "
             "focused or tapped.",
+            rebuild="html",
+        ),
+    )
+    savings_off: list[str] = field(
+        default_factory=list,
+        metadata=_meta(
+            _savings_names,
+            "Savings (sphinx_ext.savings) to turn off, e.g. ['latin-1']: the output stays the "
+            "same, the build slower or larger. For measuring them (python -m benchmarks.savings).",
             rebuild="html",
         ),
     )

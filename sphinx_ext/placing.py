@@ -58,6 +58,7 @@ from sphinx_ext.nodes import (
     whole_book_listing,
     works_cited,
 )
+from sphinx_ext.savings import Saving, uses
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -72,26 +73,17 @@ __all__ = [
     "release_when_written",
     "shows_previews",
     "works_cited_contents",
-    "writes_entries_as_markup",
 ]
 
 
-# Builders that write the resolved doctree as it is. For them a References
-# list gets its entries when written, and an entry is formatted once per
-# build (sphinx_ext.rendering). Any other builder may rework the tree before
-# writing (EPUB rewrites ids and shows link targets) and gets every node now.
-_WRITTEN_AS_RESOLVED = frozenset({"html", "dirhtml", "singlehtml", "latex"})
-# Of those, the builders whose citations are expanded when written, one at a
-# time: the nodes of a book's citations are made and dropped while the page is
-# written instead of all living through it (LaTeX writes the whole book as one
-# tree, and gains nothing).
-_CITATIONS_EXPANDED_WHEN_WRITTEN = frozenset({"html", "dirhtml", "singlehtml"})
+# The builders whose pages may carry the citation previews (EPUB's may not).
+_HTML_PAGES = frozenset({"html", "dirhtml", "singlehtml"})
 
 
 def place_on_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: link citations to their entries, build every list and table."""
     placer = _placer_for(app.builder, docname)
-    later = app.builder.name in _CITATIONS_EXPANDED_WHEN_WRITTEN
+    later = uses(app.builder, Saving.CITATIONS_WHEN_WRITTEN)
     # One walk over the tree; the nodes are changed after it, not during.
     for node in list(doctree.findall(_to_place)):
         if isinstance(node, source_citation):
@@ -173,16 +165,14 @@ def entries_listed_elsewhere(builder: Builder, page: str) -> nodes.Element | Non
 
 def shows_previews(builder: Builder) -> bool:
     """Whether *builder*'s pages may carry the citation previews (HTML pages, not EPUB)."""
-    return builder.name in _CITATIONS_EXPANDED_WHEN_WRITTEN
-
-
-def writes_entries_as_markup(builder: Builder) -> bool:
-    """Whether *builder*'s lists hold :class:`formatted_entry` nodes (rendering.entries)."""
-    return builder.name in _WRITTEN_AS_RESOLVED
+    return builder.name in _HTML_PAGES
 
 
 def expand_when_written(builder: Builder, citation: nodes.Element) -> None:
-    """A writer's visit: give a citation held for the writer its items and links."""
+    """A writer's visit: give a citation held for the writer its items and links.
+
+    :attr:`Saving.CITATIONS_WHEN_WRITTEN <sphinx_ext.savings.Saving.CITATIONS_WHEN_WRITTEN>`.
+    """
     page = citation.get("page")
     if page is not None:
         assert isinstance(citation, source_citation)
@@ -190,7 +180,10 @@ def expand_when_written(builder: Builder, citation: nodes.Element) -> None:
 
 
 def fill_list_when_written(builder: Builder, listing: nodes.Element) -> None:
-    """A writer's visit: give a list left for the writer its entries."""
+    """A writer's visit: give a list left for the writer its entries.
+
+    :attr:`Saving.LISTS_WHEN_WRITTEN <sphinx_ext.savings.Saving.LISTS_WHEN_WRITTEN>`.
+    """
     page = listing.get("page")
     if page is not None and not listing.children:
         assert isinstance(listing, references_list)
@@ -403,7 +396,7 @@ class PagePlacer:
             backlinks=backlinks and self.config.citations_backlinks,
             id_prefix=id_prefix,
         )
-        if self.builder.name in _WRITTEN_AS_RESOLVED:
+        if uses(self.builder, Saving.LISTS_WHEN_WRITTEN):
             # Made when written (fill_list_when_written), one list at a time.
             listing["page"] = self.docname
         else:
@@ -446,9 +439,16 @@ class PagePlacer:
     def backlink_labels(self, backrefs: tuple[Backref, ...]) -> list[str]:
         """The citing places' section numbers (and paragraphs, where needed)."""
         numbers = self.builder.env.toc_secnumbers
+        # singlehtml writes its one page with every document's numbers merged under the
+        # root document, keyed "docname/#anchor" (Sphinx's assemble_toc_secnumbers).
+        merged = numbers.get(self.config.root_doc, {})
         places: list[tuple[tuple[int, ...] | None, int]] = []
         for docname, _, sections, paragraph in backrefs:
-            in_doc = numbers.get(docname, {})
+            in_doc = numbers.get(docname)
+            if in_doc is None:
+                in_doc = {
+                    a: merged[f"{docname}/{a}"] for a in sections if f"{docname}/{a}" in merged
+                }
             number = next((in_doc[a] for a in sections if in_doc.get(a)), None)
             places.append((number, paragraph))
         return backlink_labels(places)
@@ -468,7 +468,7 @@ class PagePlacer:
     def formatted(
         self, key: str, note: list[nodes.Node] | None = None, *, chapter: str | None = None
     ) -> nodes.paragraph:
-        if writes_entries_as_markup(self.builder):
+        if uses(self.builder, Saving.ENTRY_MARKUP):
             text: list[nodes.Node] = [formatted_entry("", self.state.entry_text(key), key=key)]
         else:
             text = self.state.entry_nodes(key)
@@ -621,7 +621,7 @@ class PagePlacer:
         frequent += self.frequency_table(min_chapters)
         if self.config.citations_works_cited_map:
             frequent += self.citation_map(min_chapters)
-        html = self.builder.name in _CITATIONS_EXPANDED_WHEN_WRITTEN
+        html = self.builder.name in _HTML_PAGES
         chapters = []
         shortcuts = []
         for chapter in self.book.chapters:

@@ -7,6 +7,7 @@ caption, a table caption and cell, a footnote and an admonition.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
@@ -75,3 +76,22 @@ def test_texinfo_links_citations_under_unnumbered_references(build_root: BuildRo
 def test_other_builders_do_not_crash(build_root: BuildRoot, builder: str) -> None:
     app: SphinxTestApp = build_root("formats", builder)
     assert app.warning.getvalue() == ""
+
+
+_BACKLINK = re.compile(r'class="source-backlink reference internal" href="[^"]*">([^<]*)</a>')
+
+
+def test_singlehtml_back_links_read_as_in_html(build_root: BuildRoot) -> None:
+    # singlehtml merges every document's section numbers under the root document when it
+    # writes its page: the back-links still name the sections citing ("1 ¶2", "1.1").
+    single = build_root("chapters", "singlehtml")
+    pages = build_root("chapters", "html")
+    assert single.warning.getvalue() == pages.warning.getvalue() == ""
+    in_single = _BACKLINK.findall((Path(single.outdir) / "index.html").read_text("utf-8"))
+    in_pages = [
+        label
+        for page in sorted(Path(pages.outdir).rglob("*.html"))
+        for label in _BACKLINK.findall(page.read_text("utf-8"))
+    ]
+    assert in_single and sorted(in_single) == sorted(in_pages)
+    assert any(re.fullmatch(r"1\s¶2", label) for label in in_single) and "1.1" in in_single

@@ -1,5 +1,7 @@
 """Reference entries: rendered once per build and builder, then reused.
 
+:attr:`Saving.ENTRY_MARKUP <sphinx_ext.savings.Saving.ENTRY_MARKUP>`.
+
 A work's entry reads the same in every list that shows it: the References of
 each chapter citing it and, twice, the Works Cited. For the builders that
 write the resolved doctree as it is (HTML, LaTeX) the lists hold a
@@ -21,8 +23,8 @@ from docutils import nodes
 from docutils.utils import new_document
 
 from sphinx_ext.domain import get_domain
-from sphinx_ext.placing import writes_entries_as_markup
 from sphinx_ext.rendering.html import in_latin1
+from sphinx_ext.savings import Saving, uses
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -47,7 +49,7 @@ def _markup(translator: Any, key: str) -> str:
         for child in holder.children:
             child.walkabout(translator)
         markup = "".join(translator.body[start:])
-        if translator.builder.format == "html":
+        if uses(translator.builder, Saving.LATIN1_PAGES):
             # Most entries have curly quotes: see whole_book_listing.
             markup = in_latin1(markup)
         state.entry_markup[cache_key] = markup
@@ -69,7 +71,7 @@ def render_before_parallel_writing(app: Sphinx, doctree: nodes.document, docname
     settings = getattr(builder, "docsettings", None)
     if not (builder.parallel_ok and builder.format == "html" and settings is not None):
         return
-    if not writes_entries_as_markup(builder):  # EPUB lists hold the formatted nodes
+    if not uses(builder, Saving.ENTRY_MARKUP):  # EPUB lists hold the formatted nodes
         return
     state = get_domain(builder.env).book_state
     if builder.name in state.entries_rendered_by:

@@ -17,6 +17,7 @@ from sphinx_ext.placing import (
     fill_list_when_written,
     release_when_written,
 )
+from sphinx_ext.savings import Saving, uses
 
 if TYPE_CHECKING:
     from sphinx.writers.html5 import HTML5Translator
@@ -105,6 +106,8 @@ def _depart_title(self: HTML5Translator, node: nodes.title) -> None:
 def in_latin1(markup: str) -> str:
     """*markup* with every character beyond Latin-1 as a character reference.
 
+    :attr:`Saving.LATIN1_PAGES <sphinx_ext.savings.Saving.LATIN1_PAGES>`.
+
     The same HTML, but a string Python keeps at one byte per character.
 
     >>> in_latin1("“Zoë” – Łódź")
@@ -121,14 +124,16 @@ def in_latin1(markup: str) -> str:
 
 def _visit_whole_book(self: HTML5Translator, node: nodes.container) -> None:
     self.visit_container(node)
-    node["first_fragment"] = len(self.body)
+    if uses(self.builder, Saving.LATIN1_PAGES):
+        node["first_fragment"] = len(self.body)
 
 
 def _depart_whole_book(self: HTML5Translator, node: nodes.container) -> None:
     # The entries come in Latin-1 already (rendering.entries); what is left is
     # headings, table cells and the like, a few fragments each.
-    first = node.attributes.pop("first_fragment")
-    self.body[first:] = [in_latin1(fragment) for fragment in self.body[first:]]
+    first = node.attributes.pop("first_fragment", None)
+    if first is not None:
+        self.body[first:] = [in_latin1(fragment) for fragment in self.body[first:]]
     self.depart_container(node)
 
 

@@ -1,0 +1,83 @@
+"""What the extension does only to build faster or in less memory, in one place.
+
+Each :class:`Saving` changes how or when the output is made, never what it
+is. :func:`uses` is the one question the rest of the extension asks ("does
+this builder use this saving in this build?"); the places that act on the
+answer name the saving they serve. ``citations_savings_off`` in ``conf.py``
+(or ``-D citations_savings_off=latin-1,entry-markup``) turns savings off:
+the output is then the same, byte for byte (the Latin-1 saving aside: the
+same HTML, with characters where it has character references), which
+``tests/test_savings.py`` checks for each builder.
+
+``python -m benchmarks.savings`` measures what each one saves (time and peak
+memory, at 200 chapters by default); ``benchmarks/README.md`` quotes the
+run. Delete a saving when Sphinx or CPython makes it unnecessary: its member
+here and the code behind each :func:`uses` call naming it.
+
+None of them reaches outside the extension: no process-wide state (the
+garbage collector, the warning filters), no node without the attributes
+docutils guarantees, no private attribute of Sphinx.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from sphinx.builders import Builder
+
+__all__ = ["BUILDERS", "Saving", "uses"]
+
+
+class Saving(enum.StrEnum):
+    """A saving, by the name ``citations_savings_off`` gives it."""
+
+    #: HTML: a citation is held as one childless node from reading to writing
+    #: (Sphinx keeps every doctree in memory between them); the writer's visit
+    #: gives it its text, items and links, and its departure drops them
+    #: (``placing.expand_when_written``, ``placing.release_when_written``).
+    #: The nodes of 10,000 citations never live all at once, nor long enough
+    #: for the collector's walks.
+    CITATIONS_WHEN_WRITTEN = "citations-when-written"
+    #: HTML, LaTeX: a chapter's References list gets its entries when the
+    #: writer reaches it, and drops them once written
+    #: (``placing.fill_list_when_written``): one list's nodes at a time.
+    LISTS_WHEN_WRITTEN = "lists-when-written"
+    #: HTML, LaTeX: a work's entry is rendered once per builder and its markup
+    #: written wherever it is listed (``rendering.entries``): a string per
+    #: entry, not a tree of nodes per entry, in every list.
+    ENTRY_MARKUP = "entry-markup"
+    #: HTML: the Works Cited page, and the entries, keep to Latin-1 characters
+    #: (``rendering.html.in_latin1``), the others written as character
+    #: references. Python stores such a string at one byte per character, and
+    #: Sphinx holds the largest page several times over while writing it: a
+    #: single curly quote would double them all.
+    LATIN1_PAGES = "latin-1"
+    #: Parallel reading: the bibliography is pickled only by the process that
+    #: loaded it, not sent back with each chunk of documents read in a forked
+    #: process (``bibliography.load_bibliography``).
+    BIBLIOGRAPHY_PICKLED_ONCE = "bibliography-pickled-once"
+
+
+_HTML: Final = frozenset({"html", "dirhtml", "singlehtml"})
+
+#: The builders each saving applies to (``None``: every builder).
+BUILDERS: Final[dict[Saving, frozenset[str] | None]] = {
+    Saving.CITATIONS_WHEN_WRITTEN: _HTML,
+    # LaTeX writes the resolved tree as it is; EPUB and the others rework the
+    # tree before writing (EPUB rewrites ids and shows link targets), so they
+    # get every node when the page is placed.
+    Saving.LISTS_WHEN_WRITTEN: _HTML | {"latex"},
+    Saving.ENTRY_MARKUP: _HTML | {"latex"},
+    Saving.LATIN1_PAGES: _HTML,
+    Saving.BIBLIOGRAPHY_PICKLED_ONCE: None,
+}
+
+
+def uses(builder: Builder, saving: Saving) -> bool:
+    """Whether *builder* uses *saving* in this build."""
+    builders = BUILDERS[saving]
+    if builders is not None and builder.name not in builders:
+        return False
+    return saving.value not in (builder.config.citations_savings_off or ())

@@ -1,0 +1,152 @@
+"""Each saving (sphinx_ext.savings) changes when the output is made, never what it is.
+
+Every builder that uses a saving builds the same bytes with all of them turned
+off (``citations_savings_off``); HTML with the Latin-1 saving off has the same
+text, with characters where it had character references. A probe extension
+sees at ``doctree-resolved`` what each saving changes: whether citations and
+lists are left for the writer, whether entries are held as markup.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+import pytest
+
+from sphinx_ext.savings import BUILDERS, Saving
+from tests.conftest import build_app, copy_root
+
+ALL = [saving.value for saving in Saving]
+
+# Appended to a root's conf.py: what each page looks like when placed, as another
+# extension's doctree-resolved handler (run after ours) sees it.
+PROBE = """
+
+def setup(app):
+    import json
+    from pathlib import Path
+
+    from sphinx_ext.nodes import formatted_entry, references_list, source_citation, source_item
+
+    def probe(app, doctree, docname):
+        citations = list(doctree.findall(source_citation))
+        lists = list(doctree.findall(references_list))
+        seen = {
+            "citations": len(citations),
+            "citations with items": sum(
+                1 for c in citations if any(isinstance(n, source_item) for n in c.children)
+            ),
+            "lists": len(lists),
+            "lists with entries": sum(1 for listing in lists if listing.children),
+            "entries as markup": len(list(doctree.findall(formatted_entry))),
+        }
+        with open(Path(app.outdir).parent / "probe.jsonl", "a", encoding="utf-8") as out:
+            out.write(json.dumps([docname, seen]) + "\\n")
+
+    app.connect("doctree-resolved", probe, priority=900)
+"""
+
+
+def build(tmp_path: Path, root: str, builder: str, off: list[str]) -> tuple[Path, dict[str, int]]:
+    """Build *root* with the savings *off*; its output folder and the probe's totals."""
+    destination = tmp_path / f"{builder}-{'-'.join(off) or 'default'}"
+    srcdir = copy_root(root, destination)
+    conf = srcdir / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + PROBE, encoding="utf-8")
+    overrides = {"citations_savings_off": off} if off else None
+    app = build_app(
+        srcdir, builder, freshenv=True, confoverrides=overrides, builddir=destination / "out"
+    )
+    assert app.warning.getvalue() == ""
+    totals: dict[str, int] = {}
+    for line in (destination / "out" / "probe.jsonl").read_text(encoding="utf-8").splitlines():
+        for name, count in json.loads(line)[1].items():
+            totals[name] = totals.get(name, 0) + count
+    return Path(app.outdir), totals
+
+
+def written(outdir: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(outdir)): path.read_bytes()
+        for path in sorted(outdir.rglob("*"))
+        if path.suffix in {".html", ".tex", ".json", ".js"} and path.is_file()
+    }
+
+
+@pytest.mark.parametrize(
+    ("root", "builder"),
+    [
+        ("chapters", "html"),
+        ("chapters", "dirhtml"),
+        ("chapters", "singlehtml"),
+        ("chapters", "latex"),
+        ("citebook", "html"),
+        ("citebook", "latex"),
+    ],
+)
+def test_the_output_is_the_same_with_every_saving_off(
+    tmp_path: Path, root: str, builder: str
+) -> None:
+    default_dir, default = build(tmp_path, root, builder, [])
+    off_dir, off = build(tmp_path, root, builder, ALL)
+    saved, plain = written(default_dir), written(off_dir)
+    assert sorted(saved) == sorted(plain)
+    same = {name for name in saved if saved[name] == plain[name]}
+    # Latin-1 aside, every file is the same bytes.
+    for name in sorted(set(saved) - same):
+        assert builder != "latex", name
+        assert html.unescape(saved[name].decode()) == html.unescape(plain[name].decode()), name
+    latin1 = builder in BUILDERS[Saving.LATIN1_PAGES]
+    assert (same != set(saved)) == latin1
+    # What each saving changes when the page is placed, as another extension sees it.
+    when_written = builder in BUILDERS[Saving.CITATIONS_WHEN_WRITTEN]
+    assert default["citations"] == off["citations"]
+    assert (default["citations"] > 0) == (root == "chapters")  # {cite} roles are not ours
+    assert off["citations with items"] == off["citations"]
+    assert default["citations with items"] == (0 if when_written else default["citations"])
+    assert default["lists"] == off["lists"] > 0
+    assert off["lists with entries"] == off["lists"]
+    assert default["lists with entries"] == 0
+    # With the lists filled when placed, their entries show which way they are held.
+    _, lists_now = build(tmp_path, root, builder, [Saving.LISTS_WHEN_WRITTEN.value])
+    assert lists_now["lists with entries"] == lists_now["lists"]
+    assert off["entries as markup"] == 0
+    assert (lists_now["entries as markup"] > 0) == (builder in BUILDERS[Saving.ENTRY_MARKUP])
+
+
+def test_the_works_cited_keeps_to_latin1_with_the_saving_only(tmp_path: Path) -> None:
+    saved_dir, _ = build(tmp_path, "chapters", "html", [])
+    plain_dir, _ = build(tmp_path, "chapters", "html", [Saving.LATIN1_PAGES.value])
+    saved = (saved_dir / "works.html").read_text(encoding="utf-8")
+    plain = (plain_dir / "works.html").read_text(encoding="utf-8")
+    assert "&#8220;" in saved and "&#8220;" not in plain
+    assert saved.count("&#8220;") == plain.count("\u201c") > 0
+    assert html.unescape(saved) == html.unescape(plain)
+
+
+def test_parallel_reading_is_the_same_with_the_bibliography_pickled_by_every_reader(
+    tmp_path: Path,
+) -> None:
+    root = "citebook"
+    off = [Saving.BIBLIOGRAPHY_PICKLED_ONCE.value]
+    srcdir = copy_root(root, tmp_path / "src")
+    serial = build_app(srcdir, freshenv=True, builddir=tmp_path / "serial")
+    parallel = build_app(
+        srcdir,
+        freshenv=True,
+        parallel=2,
+        confoverrides={"citations_savings_off": off},
+        builddir=tmp_path / "parallel",
+    )
+    assert serial.warning.getvalue() == parallel.warning.getvalue() == ""
+    assert written(Path(serial.outdir)) == written(Path(parallel.outdir))
+
+
+def test_an_unknown_saving_is_named_in_a_warning(tmp_path: Path) -> None:
+    srcdir = copy_root("chapters", tmp_path)
+    app = build_app(srcdir, freshenv=True, confoverrides={"citations_savings_off": ["latin1"]})
+    warnings = app.warning.getvalue()
+    assert "invalid value for citations_savings_off: unknown savings latin1" in warnings
+    assert "latin-1" in warnings and "[citations.config]" in warnings
