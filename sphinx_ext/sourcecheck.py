@@ -41,16 +41,11 @@ from sphinx_ext.nodes import line_of, source_citation
 from sphinx_ext.verify import (
     CitingLocation,
     Finding,
-    NetworkChecks,
-    ProgressBar,
     Severity,
     Source,
     VerifySettings,
     config_fields,
-    render_summary,
     run_static_checks,
-    verify,
-    write_report_files,
 )
 from sphinx_ext.verify._bibpatch import bib_patch
 from sphinx_ext.verify._claims import Part, Sentence, sentences_of
@@ -61,6 +56,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
+
+    from sphinx_ext.verify import NetworkChecks
 
 __all__ = [
     "PATCH_NAME",
@@ -326,6 +323,9 @@ class SourceCheckBuilder(DummyBuilder):
         return set()  # nothing to write: the citations are read, the sources checked in finish()
 
     def _network_checks(self, sources: list[Source], settings: VerifySettings) -> NetworkChecks:
+        # The HTTP client is loaded here, when checks run: not in a book's other builds.
+        from sphinx_ext.verify import NetworkChecks
+
         cache_path = Path(self.outdir, settings.cache_file) if settings.cache_file else None
         self._cache_warnings = []
         return NetworkChecks(
@@ -345,6 +345,8 @@ class SourceCheckBuilder(DummyBuilder):
             self._network = self._network_checks(sources, settings).start()
 
     def finish(self) -> None:
+        from sphinx_ext.verify import ProgressBar, render_summary, verify, write_report_files
+
         settings = settings_from_config(self.config)
         sources = collect_sources(self.env)
         network = self._network

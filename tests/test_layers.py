@@ -162,3 +162,38 @@ def test_no_process_wide_state(path: Path) -> None:
         ):
             found.append(f"{node.value.id}.{node.attr}:{node.lineno}")
     assert found == [], f"{path.relative_to(PACKAGE)} changes process-wide state: {found}"
+
+
+#: What only sourcecheck's network checks use.
+NETWORK = ("httpx", "httpcore", "asyncio")
+
+
+def test_a_book_build_loads_no_http_client(tmp_path: Path) -> None:
+    # A book's HTML build reads the checks' settings and runs the static checks, no
+    # network: the HTTP client (some 5 MB and 0.1 s to load) stays out of it.
+    root = Path(__file__).resolve().parent / "roots" / "test-chapters"
+    code = (
+        "import sys\n"
+        "from sphinx.cmd.build import build_main\n"
+        f"status = build_main(['-q', '-b', 'html', {str(root)!r}, {str(tmp_path / 'out')!r}, "
+        f"'-d', {str(tmp_path / 'doctrees')!r}])\n"
+        f"print(status, sorted({{m.split('.')[0] for m in sys.modules}} & {set(NETWORK)!r}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    ).stdout
+    assert out.strip().splitlines()[-1] == "0 []"
+
+
+def test_the_network_checks_load_on_first_use() -> None:
+    code = (
+        "import sys, sphinx_ext.verify as v\n"
+        f"before = sorted({{m.split('.')[0] for m in sys.modules}} & {set(NETWORK)!r})\n"
+        "checks = v.NetworkChecks\n"
+        f"after = sorted({{m.split('.')[0] for m in sys.modules}} & {set(NETWORK)!r})\n"
+        "print(before, after, checks.__module__, 'NetworkChecks' in dir(v))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PACKAGE.parent
+    ).stdout
+    assert out.split() == ["[]", "['asyncio',", "'httpx']", "sphinx_ext.verify._run", "True"]

@@ -19,15 +19,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from difflib import SequenceMatcher
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from ._findings import Check, Finding
 from ._identifiers import _fold, arxiv_id_of, doi_of, normalise_title
-from ._lookups import Lookups, WorkMeta
 from ._outcomes import UrlResult
 from ._pages import PageFacts
 from ._settings import VerifySettings
 from ._sources import Source, year_of
+
+if TYPE_CHECKING:
+    # Types only: the lookups' module stands on the HTTP client, which a book's build
+    # that checks no URL need not load.
+    from ._lookups import Lookups, WorkMeta
 
 __all__ = ["content_findings", "page_urls", "title_similarity"]
 

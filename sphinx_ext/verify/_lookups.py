@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote, urlencode, urljoin
 
 from ._identifiers import _fold
-from ._page_reader import read_body
 
 if TYPE_CHECKING:
     from ._cache import UrlCache
@@ -138,6 +137,7 @@ def parse_arxiv_atom(body: bytes) -> dict[str, WorkMeta]:
 async def _fetch(checker: _Checker, url: str, accept: str) -> bytes | None:
     """The body of ``url`` (redirects followed), or ``None`` when there is no 2xx answer."""
     from ._http_checker import _HostDownError, _RequestError
+    from ._page_reader import read_body
 
     current = url
     for _ in range(checker.settings.max_redirects + 1):
