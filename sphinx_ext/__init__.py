@@ -44,6 +44,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
         SourceCheckBuilder,
         collect_sentences,
         measured_role,
+        read_again_without_sentences,
         start_network_checks,
         static_checks_in_build,
     )
@@ -73,6 +74,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_builder(SourceCheckBuilder)
     app.add_role("measured", measured_role)
     app.connect("doctree-read", collect_sentences)
+    app.connect("env-get-outdated", read_again_without_sentences)
     app.connect("env-before-read-docs", start_network_checks, priority=900)
 
     # Before sphinxcontrib-bibtex's own parse (500), so that ours reports errors.

@@ -65,6 +65,7 @@ __all__ = [
     "collect_sentences",
     "collect_sources",
     "measured_role",
+    "read_again_without_sentences",
     "settings_from_config",
     "start_network_checks",
     "static_checks_in_build",
@@ -266,8 +267,36 @@ def collect_sentences(app: Sphinx, doctree: nodes.document) -> None:
                 found.append(Sentence(docname, line, text, keys, own))
             continue
         found += sentences_of(parts, docname, line)
-    if found:
-        get_domain(app.env).sentences[docname] = found
+    # Kept even when empty: a document without an entry was last read by another builder
+    # (see read_again_without_sentences).
+    get_domain(app.env).sentences[docname] = found
+
+
+def read_again_without_sentences(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """``env-get-outdated``: for sourcecheck, the documents another builder read last.
+
+    Builders may share one environment (``make html`` then ``make sourcecheck``, with
+    one ``_build/doctrees``). A document another builder read has no sentences, and
+    the claims in it would go unchecked without a word: sourcecheck reads it again.
+    """
+    if app.builder.name != SourceCheckBuilder.name:
+        return []
+    from sphinx_ext.domain import get_domain
+
+    store = get_domain(env).sentences
+    again = sorted(
+        docname
+        for docname in env.all_docs
+        if docname not in store and docname not in added | changed | removed
+    )
+    if again:
+        logger.info(
+            __("reading %d documents again: another builder read them last (no claims kept)"),
+            len(again),
+        )
+    return again
 
 
 def start_network_checks(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_escape_sequences
 
 from sphinx_ext.domain import get_domain
 from tests._loopback import LoopbackServer, Reply, serve
@@ -297,6 +298,25 @@ def test_sentences_cost_nothing_in_other_builds(server: LoopbackServer, tmp_path
     assert get_domain(app.env).sentences == {}
     html = (app.outdir / "ch1.html").read_text(encoding="utf-8")
     assert '<span class="measured">120 ms</span>' in html
+
+
+def test_claims_are_checked_after_another_builder_read_the_book(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    # make html, then make sourcecheck: one environment (_build/doctrees) for both.
+    srcdir = make_book(tmp_path, f"{server.host}:{server.port}")
+    fresh = report(build_app(srcdir, "sourcecheck", freshenv=True, builddir=tmp_path / "a"))
+    build_app(srcdir, "html", freshenv=True, builddir=tmp_path / "b")
+    after_html = build_app(srcdir, "sourcecheck", builddir=tmp_path / "b")
+    status = strip_escape_sequences(after_html.status.getvalue())
+    assert "reading 3 documents again: another builder read them last" in status
+    assert "0 added, 3 changed, 0 removed" in status
+    assert report(after_html)["claims"] == fresh["claims"] and len(fresh["claims"]) == 10
+    # Read by sourcecheck now: the next run reads nothing, and keeps every claim.
+    again = build_app(srcdir, "sourcecheck", builddir=tmp_path / "b")
+    status = strip_escape_sequences(again.status.getvalue())
+    assert "0 added, 0 changed, 0 removed" in status and "documents again" not in status
+    assert report(again)["claims"] == fresh["claims"]
 
 
 def test_claims_are_the_same_read_in_parallel_or_kept_from_a_previous_read(
