@@ -18,10 +18,14 @@ import trustme
 from sphinx_ext.verify import (
     CheckRun,
     Outcome,
+    Source,
     UrlResult,
     VerifySettings,
     parse_retry_after,
+    render_markdown,
+    render_summary,
     run_url_checks,
+    verify,
 )
 from tests._loopback import Gauge, LoopbackServer, Reply, refused_port, serve
 
@@ -208,6 +212,17 @@ def test_429_retry_after_seconds_is_honoured(server: LoopbackServer) -> None:
     assert run.results[server.url("/x")].outcome is Outcome.OK
     assert run.results[server.url("/x")].attempts == 2
     assert run.stats.waited == pytest.approx(1.0)
+
+
+def test_the_summary_says_how_long_servers_made_the_run_wait(server: LoopbackServer) -> None:
+    server.routes["/x"] = lambda method, n: (
+        Reply(429, {"Retry-After": "1"}) if n == 1 else Reply(200)
+    )
+    source = Source("x", "misc", "X, 2025", {"title": "X", "year": "2025", "url": server.url("/x")})
+    report = verify([source], FAST)
+    assert "(1.0 s of it waiting as servers asked, Retry-After)" in render_summary(report)
+    # The report files stay the same from run to run: no time in them.
+    assert "waiting" not in render_markdown(report)
 
 
 def test_429_retry_after_http_date_is_honoured(server: LoopbackServer) -> None:

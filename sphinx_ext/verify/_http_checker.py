@@ -88,7 +88,11 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 
 @dataclass(slots=True)
 class CheckStats:
-    """Counters of one run; ``requests`` is what the cache saves."""
+    """Counters of one run; ``requests`` is what the cache saves.
+
+    ``waited`` is the time spent waiting as servers asked (``Retry-After``), shown with
+    the run's time in the summary on the terminal.
+    """
 
     urls: int = 0
     requests: int = 0

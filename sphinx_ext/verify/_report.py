@@ -185,6 +185,8 @@ def _summary_lines(report: VerifyReport, *, markdown: bool) -> list[str]:
     else:
         # The time only on the terminal: the report files stay equal between equal runs.
         elapsed = "" if markdown else f", in {stats.elapsed:.1f} s"
+        if not markdown and stats.waited:
+            elapsed += f" ({stats.waited:.1f} s of it waiting as servers asked, Retry-After)"
         lines.append(
             f"{stats.urls} URLs: {stats.requests} requests, {stats.from_cache} from cache, "
             f"{stats.retries} retries{elapsed}."

@@ -348,19 +348,20 @@ def _mentions(
     return found
 
 
-def _intrinsic(work: Work) -> tuple[Category, str] | None:
+def _intrinsic(work: Work) -> Category | None:
+    """The category a work's own fields show: an identifier or venue, a book, its URL or title."""
     if work.first("eprint") or work.first("doi") or work.first("venue"):
-        return Category.ACADEMIC, "an arXiv id, DOI or venue"
+        return Category.ACADEMIC
     if any(entry.book for _, entry in work.entries):
-        return Category.BOOK, "an italic title (a book)"
+        return Category.BOOK
     if work.url:
         host, segments = _parts(work.url)
         if host.startswith("docs.") or segments & _DOCS_SEGMENTS:
-            return Category.VENDOR_DOCS, "a documentation URL"
+            return Category.VENDOR_DOCS
         if host.startswith("blog.") or segments & _EDITORIAL_SEGMENTS:
-            return Category.INDUSTRY, "a blog, news or pricing URL"
+            return Category.INDUSTRY
     if _DOCS_TITLE.search(work.title):
-        return Category.VENDOR_DOCS, "a documentation title"
+        return Category.VENDOR_DOCS
     return None
 
 
@@ -385,7 +386,7 @@ def _categorise(listing: Listing, works: Sequence[Work]) -> None:
         if category is not None and strength == "strong":
             work.category = category  # named in Source Categories
         elif intrinsic is not None:
-            work.category = intrinsic[0]
+            work.category = intrinsic
         elif category is not None:
             work.category = category  # its author named in Source Categories
         else:
