@@ -21,18 +21,15 @@ cost is within the noise of the repeats saves nothing worth its code.
 from __future__ import annotations
 
 import argparse
-import datetime
-import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.generate import REPO_ROOT, generate_book
-from benchmarks.run import BuildResult, sphinx_build
+from benchmarks.run import BuildResult, machine_info, sphinx_build
 from sphinx_ext.savings import Saving
 
 __all__ = ["main"]
@@ -56,26 +53,13 @@ def _median(builds: Sequence[BuildResult], attribute: str) -> float:
     return float(statistics.median(getattr(build, attribute) for build in builds))
 
 
-def _commit() -> str:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def render(chapters: int, repeat: int, results: dict[str, list[BuildResult]]) -> str:
     """The Markdown report of one run."""
-    when = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    machine = machine_info()
     lines = [
         (
-            f"Measured {when} at {_commit()}, {chapters} chapters, {repeat} clean builds each "
-            f"(medians), Python {platform.python_version()}."
+            f"Measured {machine['date']} at {machine['git']}, {chapters} chapters, {repeat} "
+            f"clean builds each (medians), Python {machine['python']}."
         ),
         "",
         "| build | wall s | CPU s | peak MB | off costs (wall, CPU, memory) |",

@@ -703,9 +703,7 @@ def load_works(app: Sphinx) -> None:
 
 def compute_book(app: Sphinx, builder: Builder) -> None:
     """``write-started``: the book, once, before any page is written."""
-    state = get_domain(app.env).build_state
-    if state.book is None:
-        state.book = get_domain(app.env).compute_book()
+    get_domain(app.env).book_state  # noqa: B018 - computed on first use
 
 
 def outdated_by_changes(app: Sphinx, env: BuildEnvironment) -> Iterable[str]:

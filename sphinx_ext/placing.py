@@ -58,7 +58,7 @@ from sphinx_ext.nodes import (
     whole_book_listing,
     works_cited,
 )
-from sphinx_ext.savings import Saving, uses
+from sphinx_ext.savings import HTML_PAGES, Saving, uses
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -74,10 +74,6 @@ __all__ = [
     "shows_previews",
     "works_cited_contents",
 ]
-
-
-# The builders whose pages may carry the citation previews (EPUB's may not).
-_HTML_PAGES = frozenset({"html", "dirhtml", "singlehtml"})
 
 
 def place_on_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -165,7 +161,7 @@ def entries_listed_elsewhere(builder: Builder, page: str) -> nodes.Element | Non
 
 def shows_previews(builder: Builder) -> bool:
     """Whether *builder*'s pages may carry the citation previews (HTML pages, not EPUB)."""
-    return builder.name in _HTML_PAGES
+    return builder.name in HTML_PAGES
 
 
 def expand_when_written(builder: Builder, citation: nodes.Element) -> None:
@@ -621,7 +617,7 @@ class PagePlacer:
         frequent += self.frequency_table(min_chapters)
         if self.config.citations_works_cited_map:
             frequent += self.citation_map(min_chapters)
-        html = self.builder.name in _HTML_PAGES
+        html = self.builder.name in HTML_PAGES
         chapters = []
         shortcuts = []
         for chapter in self.book.chapters:

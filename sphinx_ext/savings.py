@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from sphinx.builders import Builder
 
-__all__ = ["BUILDERS", "Saving", "uses"]
+__all__ = ["BUILDERS", "HTML_PAGES", "Saving", "uses"]
 
 
 class Saving(enum.StrEnum):
@@ -60,17 +60,19 @@ class Saving(enum.StrEnum):
     BIBLIOGRAPHY_PICKLED_ONCE = "bibliography-pickled-once"
 
 
-_HTML: Final = frozenset({"html", "dirhtml", "singlehtml"})
+#: The builders that write HTML pages (EPUB writes HTML too, but reworks the tree
+#: first and its pages show no previews).
+HTML_PAGES: Final = frozenset({"html", "dirhtml", "singlehtml"})
 
 #: The builders each saving applies to (``None``: every builder).
 BUILDERS: Final[dict[Saving, frozenset[str] | None]] = {
-    Saving.CITATIONS_WHEN_WRITTEN: _HTML,
+    Saving.CITATIONS_WHEN_WRITTEN: HTML_PAGES,
     # LaTeX writes the resolved tree as it is; EPUB and the others rework the
     # tree before writing (EPUB rewrites ids and shows link targets), so they
     # get every node when the page is placed.
-    Saving.LISTS_WHEN_WRITTEN: _HTML | {"latex"},
-    Saving.ENTRY_MARKUP: _HTML | {"latex"},
-    Saving.LATIN1_PAGES: _HTML,
+    Saving.LISTS_WHEN_WRITTEN: HTML_PAGES | {"latex"},
+    Saving.ENTRY_MARKUP: HTML_PAGES | {"latex"},
+    Saving.LATIN1_PAGES: HTML_PAGES,
     Saving.BIBLIOGRAPHY_PICKLED_ONCE: None,
 }
 
