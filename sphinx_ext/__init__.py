@@ -91,6 +91,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-check-consistency", static_checks_in_build)
     # Before the themes' own (500), which read the page's contents.
     app.connect("html-page-context", html_page.add_to_page, priority=400)
+    # Before other extensions' build-finished handlers, which may read the pages.
+    app.connect("build-finished", html_page.write_parts_after_page, priority=100)
     app.connect("build-finished", citations_json.write_citations_json)
 
     return {

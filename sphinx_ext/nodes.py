@@ -49,6 +49,7 @@ __all__ = [
     "source_note",
     "whole_book_listing",
     "works_cited",
+    "works_cited_part",
 ]
 
 
@@ -115,6 +116,17 @@ class whole_book_listing(nodes.container):  # noqa: N801
     byte per character only while every character is Latin-1: a single curly
     quote would double them all. So in HTML (:mod:`sphinx_ext.rendering.html`)
     the characters beyond are written as character references.
+    """
+
+
+class works_cited_part(nodes.General, nodes.Element):  # noqa: N801
+    """A part of the Works Cited that HTML writes after the page: ``part`` names it.
+
+    ``"list:<chapter>"``, ``"category:<category>"`` or ``"map:<min_chapters>"``
+    (:attr:`Saving.PARTS_AFTER_PAGE <sphinx_ext.savings.Saving.PARTS_AFTER_PAGE>`).
+    Its child is the part itself, read by search and by other extensions; the
+    HTML translator writes a marker in its place, which
+    :func:`~sphinx_ext.rendering.html_page.write_parts_after_page` replaces.
     """
 
 

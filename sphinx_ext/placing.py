@@ -57,6 +57,7 @@ from sphinx_ext.nodes import (
     source_note,
     whole_book_listing,
     works_cited,
+    works_cited_part,
 )
 from sphinx_ext.savings import HTML_PAGES, Saving, uses
 
@@ -73,6 +74,7 @@ __all__ = [
     "release_when_written",
     "shows_previews",
     "works_cited_contents",
+    "works_cited_part_content",
 ]
 
 
@@ -191,6 +193,15 @@ def release_when_written(node: nodes.Element) -> None:
     if node.get("page") is not None:
         _dismantle(node.children)
         node.children = []
+
+
+def works_cited_part_content(builder: Builder, page: str, part: str) -> nodes.Element | None:
+    """The Works Cited's *part* on *page* (``works_cited_part``), made again to be written.
+
+    :attr:`Saving.PARTS_AFTER_PAGE <sphinx_ext.savings.Saving.PARTS_AFTER_PAGE>`.
+    ``None`` for a part the book no longer has.
+    """
+    return _placer_for(builder, page).part(part)
 
 
 def _dismantle(children: list[nodes.Node]) -> None:
@@ -503,8 +514,11 @@ class PagePlacer:
         group += body
         return table
 
-    def citation_map(self, min_chapters: int) -> nodes.Element:
-        """The chapters × works picture of the works in the frequency table."""
+    def citation_map(self, min_chapters: int, *, after_page: bool = False) -> nodes.Element:
+        """The chapters × works picture of the works in the frequency table.
+
+        *after_page*: the Works Cited's map, which HTML may write after the page.
+        """
         rows = self.book.frequent(min_chapters)
         if not rows or not self.book.chapters:
             return nodes.paragraph(
@@ -553,12 +567,13 @@ class PagePlacer:
         )
         holder = nodes.container("", classes=["citation-map"])
         if self.builder.format in ("html", "latex"):
-            holder += citation_map_picture(
+            drawn = citation_map_picture(
                 "",
                 map=picture,
                 title=f"Which chapters cite the {len(works)} works cited in {min_chapters} "
                 "or more chapters",
             )
+            holder += self._after_page(f"map:{min_chapters}", drawn) if after_page else drawn
         else:
             holder += nodes.literal_block("", map_text(picture))
         holder += legend
@@ -616,7 +631,7 @@ class PagePlacer:
         frequent += nodes.paragraph("", f"Works referenced in {min_chapters} or more chapters.")
         frequent += self.frequency_table(min_chapters)
         if self.config.citations_works_cited_map:
-            frequent += self.citation_map(min_chapters)
+            frequent += self.citation_map(min_chapters, after_page=True)
         html = self.builder.name in HTML_PAGES
         chapters = []
         shortcuts = []
@@ -638,9 +653,7 @@ class PagePlacer:
                     nodes.Text("."),
                 )
                 section += line
-            section += self.references_list(
-                chapter.docname, self.docname, backlinks=False, id_prefix=f"{anchor_of}-"
-            )
+            section += self._after_page(f"list:{chapter.docname}", self._chapter_list(chapter))
             chapters.append(section)
         categories = self.by_category()
         if html:
@@ -652,6 +665,34 @@ class PagePlacer:
         container.extend(chapters)
         container += categories
         return container
+
+    def _chapter_list(self, chapter: Chapter) -> nodes.Element:
+        """The Works Cited's copy of *chapter*'s References, without back-links."""
+        anchor_of = self.book.chapter_anchors[chapter.docname]
+        return self.references_list(
+            chapter.docname, self.docname, backlinks=False, id_prefix=f"{anchor_of}-"
+        )
+
+    def _after_page(self, part: str, content: nodes.Element) -> nodes.Element:
+        """*content*, held to be written after the page where that saving is used."""
+        if not uses(self.builder, Saving.PARTS_AFTER_PAGE):
+            return content
+        return works_cited_part("", content, part=part)
+
+    def part(self, part: str) -> nodes.Element | None:
+        """The content of a :func:`_after_page` part, made again (None: no longer there)."""
+        kind, _, name = part.partition(":")
+        if kind == "list" and name in self.book.by_docname:
+            return self._chapter_list(self.book.by_docname[name])
+        if kind == "category" and name in {category.value for category in Category}:
+            return self._category_list(Category(name))
+        if kind == "map" and name.isdigit():
+            drawn = self.citation_map(int(name)).next_node(citation_map_picture)
+            if isinstance(drawn, citation_map_picture):
+                drawn.parent.remove(drawn)
+                return drawn
+            return None
+        return None
 
     def cited_in(self, key: str, docnames: tuple[str, ...]) -> nodes.paragraph:
         """ "Cited in Chapters 1, 3 and 6.", each chapter a link to the work's entry there."""
@@ -680,31 +721,33 @@ class PagePlacer:
         return line
 
     def by_category(self) -> nodes.section:
-        chapters_of = dict(self.book.frequency)
-        cited = [
-            key
-            for key, _ in sorted(
-                self.book.frequency, key=lambda p: self.works[p[0]].cite_label.casefold()
-            )
-        ]
         section = _section("works-cited-categories", "Sources by Category")
         for category in Category:
-            keys = [key for key in cited if self.works[key].category is category]
-            if not keys:
+            listing = self._category_list(category)
+            if listing is None:
                 continue
             heading = self.config.citations_category_titles.get(category.value, category.heading)
             group = _section(f"works-cited-{category.value}", heading)
-            listing = nodes.bullet_list("", classes=["works-cited-category"])
-            for key in keys:
-                item = reference_entry(
-                    "", ids=[self.book.anchors[key]], classes=["source-reference"]
-                )
-                item += self.formatted(key)
-                item += self.cited_in(key, chapters_of[key])
-                listing += item
-            group += listing
+            group += self._after_page(f"category:{category.value}", listing)
             section += group
         return section
+
+    def _category_list(self, category: Category) -> nodes.bullet_list | None:
+        """Every work of *category* the book cites, by label, and where (None: none)."""
+        chapters_of = dict(self.book.frequency)
+        keys = sorted(
+            (key for key in chapters_of if self.works[key].category is category),
+            key=lambda key: self.works[key].cite_label.casefold(),
+        )
+        if not keys:
+            return None
+        listing = nodes.bullet_list("", classes=["works-cited-category"])
+        for key in keys:
+            item = reference_entry("", ids=[self.book.anchors[key]], classes=["source-reference"])
+            item += self.formatted(key)
+            item += self.cited_in(key, chapters_of[key])
+            listing += item
+        return listing
 
 
 def _drop_section(section: nodes.section) -> None:

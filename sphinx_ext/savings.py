@@ -54,6 +54,15 @@ class Saving(enum.StrEnum):
     #: Sphinx holds the largest page several times over while writing it: a
     #: single curly quote would double them all.
     LATIN1_PAGES = "latin-1"
+    #: HTML: the Works Cited's longest parts (each chapter's list, each
+    #: category's list, the map) are written into its file after Sphinx has
+    #: written the page, one part at a time; the page holds a marker for each
+    #: until then (``rendering.html_page.write_parts_after_page``). Sphinx
+    #: holds a page several times over while writing it (the translator's
+    #: fragments, the body, the templated page, its encoded bytes), and these
+    #: parts are most of the largest page. The tree keeps every part, for
+    #: search and for other extensions; only the HTML translator skips them.
+    PARTS_AFTER_PAGE = "parts-after-page"
     #: Parallel reading: the bibliography is pickled only by the process that
     #: loaded it, not sent back with each chunk of documents read in a forked
     #: process (``bibliography.load_bibliography``).
@@ -73,6 +82,7 @@ BUILDERS: Final[dict[Saving, frozenset[str] | None]] = {
     Saving.LISTS_WHEN_WRITTEN: HTML_PAGES | {"latex"},
     Saving.ENTRY_MARKUP: HTML_PAGES | {"latex"},
     Saving.LATIN1_PAGES: HTML_PAGES,
+    Saving.PARTS_AFTER_PAGE: HTML_PAGES,
     Saving.BIBLIOGRAPHY_PICKLED_ONCE: None,
 }
 

@@ -28,7 +28,13 @@ def setup(app):
     import json
     from pathlib import Path
 
-    from sphinx_ext.nodes import formatted_entry, references_list, source_citation, source_item
+    from sphinx_ext.nodes import (
+        formatted_entry,
+        references_list,
+        source_citation,
+        source_item,
+        works_cited_part,
+    )
 
     def probe(app, doctree, docname):
         citations = list(doctree.findall(source_citation))
@@ -41,6 +47,7 @@ def setup(app):
             "lists": len(lists),
             "lists with entries": sum(1 for listing in lists if listing.children),
             "entries as markup": len(list(doctree.findall(formatted_entry))),
+            "parts after the page": len(list(doctree.findall(works_cited_part))),
         }
         with open(Path(app.outdir).parent / "probe.jsonl", "a", encoding="utf-8") as out:
             out.write(json.dumps([docname, seen]) + "\\n")
@@ -114,6 +121,19 @@ def test_the_output_is_the_same_with_every_saving_off(
     assert lists_now["lists with entries"] == lists_now["lists"]
     assert off["entries as markup"] == 0
     assert (lists_now["entries as markup"] > 0) == (builder in BUILDERS[Saving.ENTRY_MARKUP])
+    # The Works Cited's parts written after the page: a list per chapter, a
+    # list per category, the map (the "chapters" root draws one).
+    parts_after = builder in BUILDERS[Saving.PARTS_AFTER_PAGE]
+    assert off["parts after the page"] == 0
+    assert (default["parts after the page"] > 2) == parts_after
+    for outdir in (default_dir, off_dir):
+        for path in outdir.rglob("*.html"):
+            assert "sphinx-source-citations part=" not in path.read_text(encoding="utf-8")
+    assert not list(default_dir.rglob(".*.parts"))
+    if parts_after:
+        # Byte for byte the page the translator writes in one go (Latin-1 included).
+        whole_dir, _ = build(tmp_path, root, builder, [Saving.PARTS_AFTER_PAGE.value])
+        assert written(whole_dir) == saved
 
 
 def test_the_works_cited_keeps_to_latin1_with_the_saving_only(tmp_path: Path) -> None:
@@ -150,3 +170,49 @@ def test_an_unknown_saving_is_named_in_a_warning(tmp_path: Path) -> None:
     warnings = app.warning.getvalue()
     assert "invalid value for citations_savings_off: unknown savings latin1" in warnings
     assert "latin-1" in warnings and "[citations.config]" in warnings
+
+
+def test_a_page_left_with_parts_by_an_interrupted_build_is_completed_by_the_next(
+    tmp_path: Path,
+) -> None:
+    """The parts are written at build-finished; a build stopped before leaves markers."""
+    from sphinx_ext.rendering.html import part_marker
+
+    srcdir = copy_root("chapters", tmp_path / "book")
+    app = build_app(srcdir, "html", freshenv=True, builddir=tmp_path / "out")
+    page = Path(app.outdir) / "works.html"
+    whole = page.read_bytes()
+    text = whole.decode("utf-8")
+    # The map, as an interrupted build leaves it: the marker where the SVG goes.
+    start = text.index('<svg xmlns="http://www.w3.org/2000/svg" class="citation-map"')
+    end = text.index("</svg>") + len("</svg>\n")
+    page.write_text(text[:start] + part_marker("map:2") + text[end:], encoding="utf-8")
+    # Nothing changed in the book: the next build writes no page, yet completes this one.
+    again = build_app(srcdir, "html", builddir=tmp_path / "out")
+    assert "0 source files" in again.status.getvalue() or "no targets" in again.status.getvalue()
+    assert page.read_bytes() == whole
+
+
+def test_parts_written_after_the_page_keep_to_latin1_like_the_rest_of_it(tmp_path: Path) -> None:
+    """A work's title beyond Latin-1 in the map's labels: the same references either way."""
+    pages = {}
+    for off in ([], [Saving.PARTS_AFTER_PAGE.value]):
+        srcdir = copy_root("chapters", tmp_path / f"book-{'-'.join(off) or 'default'}")
+        bib = srcdir / "refs.bib"
+        bib.write_text(
+            bib.read_text(encoding="utf-8").replace("Beta Work", "Beta Łódź Work"),
+            encoding="utf-8",
+        )
+        app = build_app(
+            srcdir,
+            "html",
+            freshenv=True,
+            confoverrides={"citations_savings_off": off},
+            builddir=srcdir / "_build",
+        )
+        pages[bool(off)] = (Path(app.outdir) / "works.html").read_bytes()
+    assert pages[False] == pages[True]
+    text = pages[False].decode("utf-8")
+    assert "Ł" not in text
+    svg = text[text.index("<svg") : text.index("</svg>")]
+    assert "<title>Beta &#321;ód&#378; Work</title>" in svg

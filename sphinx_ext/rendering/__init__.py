@@ -27,6 +27,7 @@ from sphinx_ext.nodes import (
     source_citation,
     source_item,
     whole_book_listing,
+    works_cited_part,
 )
 from sphinx_ext.rendering import entries, epub, generic, html, latex, man, texinfo, text
 
@@ -111,6 +112,8 @@ def register_nodes(app: Sphinx) -> None:
     )
     # Made for HTML (and EPUB) and LaTeX only; other formats get the map as text.
     _for_all(app, citation_map_picture, html.MAP, latex.MAP, generic.SKIP)
+    # Made for HTML pages only (savings.Saving.PARTS_AFTER_PAGE); elsewhere its content.
+    _for_all(app, works_cited_part, html.PART, generic.PASS, generic.PASS)
     for placeholder in PLACEHOLDERS:
         # Replaced at write time; a builder that skips that step shows nothing.
         _for_all(app, placeholder, generic.SKIP, generic.SKIP, generic.SKIP)

@@ -7,7 +7,9 @@ the chapter's ``<ol>``, ``source-backlinks`` the links back to the text.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from docutils import nodes
 
@@ -29,9 +31,12 @@ __all__ = [
     "ITEM",
     "LIST",
     "MAP",
+    "PART",
+    "PART_MARKER",
     "TITLE",
     "WHOLE_BOOK",
     "in_latin1",
+    "part_marker",
 ]
 
 
@@ -143,6 +148,29 @@ def _visit_map(self: HTML5Translator, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
 
+#: What :func:`part_marker` writes; ``part`` is the part's name, quoted.
+PART_MARKER = re.compile(r"<!--sphinx-source-citations part=([A-Za-z0-9_.~%-]*?)-->")
+
+
+def part_marker(part: str) -> str:
+    """The marker of a Works Cited part written after the page.
+
+    :attr:`Saving.PARTS_AFTER_PAGE <sphinx_ext.savings.Saving.PARTS_AFTER_PAGE>`.
+
+    >>> part_marker("list:chapters/one")
+    '<!--sphinx-source-citations part=list%3Achapters%2Fone-->'
+    >>> PART_MARKER.fullmatch(part_marker("list:a-->b"))[1]
+    'list%3Aa--%3Eb'
+    """
+    return f"<!--sphinx-source-citations part={quote(part, safe='')}-->"
+
+
+def _visit_part(self: HTML5Translator, node: nodes.Element) -> None:
+    # The tree keeps the part (search reads it); the file gets it after the page.
+    self.body.append(part_marker(node["part"]))
+    raise nodes.SkipNode
+
+
 CITATION = (_visit_citation, _depart_citation)
 ITEM = (_visit_item, _depart_span)
 LIST = (_visit_list, _depart_list)
@@ -151,3 +179,4 @@ BACKLINKS = (_visit_backlinks, _depart_span)
 TITLE = (_visit_title, _depart_title)
 WHOLE_BOOK = (_visit_whole_book, _depart_whole_book)
 MAP = (_visit_map, None)
+PART = (_visit_part, None)

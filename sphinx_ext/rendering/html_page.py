@@ -8,16 +8,19 @@ neither (:func:`~sphinx_ext.placing.shows_previews`).
 
 The Works Cited's sections are made when the page is written, after Sphinx
 made the page's contents; :func:`add_to_page` adds them to the contents the
-theme shows ("On this page").
+theme shows ("On this page"). Its longest parts are written into its file
+after Sphinx wrote the page, one at a time (:func:`write_parts_after_page`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from docutils.utils import new_document
 from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.environment.adapters.toctree import document_toc
 from sphinx.util.fileutil import copy_asset_file
 
@@ -26,13 +29,16 @@ from sphinx_ext.placing import (
     entries_listed_elsewhere,
     shows_previews,
     works_cited_contents,
+    works_cited_part_content,
 )
+from sphinx_ext.rendering.html import PART_MARKER, in_latin1
+from sphinx_ext.savings import Saving, uses
 
 if TYPE_CHECKING:
     from docutils import nodes
     from sphinx.application import Sphinx
 
-__all__ = ["SCRIPT", "STYLES", "add_to_page", "copy_assets"]
+__all__ = ["SCRIPT", "STYLES", "add_to_page", "copy_assets", "write_parts_after_page"]
 
 _STATIC = Path(__file__).resolve().parent.parent / "static"
 #: The names of the files in the output's ``_static`` folder.
@@ -80,6 +86,69 @@ def _previews_elsewhere(builder: StandaloneHTMLBuilder, pagename: str) -> str:
     listing.walkabout(translator)
     body: list[str] = getattr(translator, "body", [])
     return '<template id="source-previews">' + "".join(body) + "</template>\n"
+
+
+def write_parts_after_page(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: write the Works Cited's parts where the page marks them.
+
+    :attr:`Saving.PARTS_AFTER_PAGE <sphinx_ext.savings.Saving.PARTS_AFTER_PAGE>`.
+    Each part is made and rendered on its own, with the page's translator, and
+    the file is replaced whole (a new file, renamed over it). A file left
+    with markers by an interrupted build is completed by the next one, even
+    when that one writes no page; a file without markers is not touched.
+    """
+    builder = app.builder
+    if not isinstance(builder, StandaloneHTMLBuilder) or not uses(builder, Saving.PARTS_AFTER_PAGE):
+        return
+    domain = get_domain(builder.env)
+    pages = sorted(page for page, placed in domain.placements.items() if WORKS_CITED in placed)
+    encoding = app.config.html_output_encoding
+    for page in pages:
+        name = app.config.root_doc if isinstance(builder, SingleFileHTMLBuilder) else page
+        path = Path(builder.get_outfilename(name))
+        if not _has_parts(path, encoding):
+            continue
+        partial = path.with_name(f".{path.name}.parts")
+        try:
+            with (
+                path.open(encoding=encoding, newline="") as written,
+                partial.open("w", encoding=encoding, errors="xmlcharrefreplace", newline="") as out,
+            ):
+                # Line by line, and each part fragment by fragment: never the whole page at once.
+                for line in written:
+                    start = 0
+                    for marker in PART_MARKER.finditer(line):
+                        out.write(line[start : marker.start()])
+                        out.writelines(_part_markup(builder, page, unquote(marker[1])))
+                        start = marker.end()
+                    out.write(line[start:])
+            partial.replace(path)
+        finally:
+            partial.unlink(missing_ok=True)
+
+
+def _has_parts(path: Path, encoding: str) -> bool:
+    """Whether the page written at *path* marks parts still to be written."""
+    try:
+        with path.open(encoding=encoding, newline="") as written:
+            return any(PART_MARKER.search(line) for line in written)
+    except (OSError, UnicodeError):
+        return False
+
+
+def _part_markup(builder: StandaloneHTMLBuilder, page: str, part: str) -> list[str]:
+    """The HTML of one part of the Works Cited on *page*, as the page would have had it."""
+    content = works_cited_part_content(builder, page, part)
+    if content is None:
+        return []
+    document = new_document(page, builder.docsettings)
+    document += content  # some visitors look at the parent
+    translator = builder.create_translator(document, builder)
+    content.walkabout(translator)
+    body: list[str] = getattr(translator, "body", [])
+    if uses(builder, Saving.LATIN1_PAGES):
+        return [in_latin1(fragment) for fragment in body]
+    return body
 
 
 def _lists_works(app: Sphinx, pagename: str) -> bool:
