@@ -16,7 +16,9 @@ here and the code behind each :func:`uses` call naming it.
 
 None of them reaches outside the extension: no process-wide state (the
 garbage collector, the warning filters), no node without the attributes
-docutils guarantees, no private attribute of Sphinx.
+docutils guarantees, no private attribute of Sphinx. The one file rewritten
+is the Works Cited's own page, renamed over whole, at ``build-finished``
+before other extensions' handlers run.
 """
 
 from __future__ import annotations
