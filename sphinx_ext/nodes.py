@@ -124,8 +124,9 @@ class works_cited_part(nodes.General, nodes.Element):  # noqa: N801
 
     ``"list:<chapter>"``, ``"category:<category>"`` or ``"map:<min_chapters>"``
     (:attr:`Saving.PARTS_AFTER_PAGE <sphinx_ext.savings.Saving.PARTS_AFTER_PAGE>`).
-    Its child is the part itself, read by search and by other extensions; the
-    HTML translator writes a marker in its place, which
+    Its child is the part itself (a category's list: the list's text only),
+    read by search and by other extensions; the HTML translator writes a
+    marker in its place, which
     :func:`~sphinx_ext.rendering.html_page.write_parts_after_page` replaces.
     """
 

@@ -20,6 +20,7 @@ renders them its own way, once per work (:mod:`sphinx_ext.rendering.entries`).
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -685,7 +686,8 @@ class PagePlacer:
         if kind == "list" and name in self.book.by_docname:
             return self._chapter_list(self.book.by_docname[name])
         if kind == "category" and name in {category.value for category in Category}:
-            return self._category_list(Category(name))
+            keys = self._category_keys(Category(name))
+            return self._category_list(keys) if keys else None
         if kind == "map" and name.isdigit():
             drawn = self.citation_map(int(name)).next_node(citation_map_picture)
             if isinstance(drawn, citation_map_picture):
@@ -722,32 +724,54 @@ class PagePlacer:
 
     def by_category(self) -> nodes.section:
         section = _section("works-cited-categories", "Sources by Category")
+        after_page = uses(self.builder, Saving.PARTS_AFTER_PAGE)
         for category in Category:
-            listing = self._category_list(category)
-            if listing is None:
+            keys = self._category_keys(category)
+            if not keys:
                 continue
             heading = self.config.citations_category_titles.get(category.value, category.heading)
             group = _section(f"works-cited-{category.value}", heading)
-            group += self._after_page(f"category:{category.value}", listing)
+            if after_page:
+                # Its words only, for search: the list itself is made once, after the page.
+                group += works_cited_part(
+                    "", nodes.Text(self._category_words(keys)), part=f"category:{category.value}"
+                )
+            else:
+                group += self._category_list(keys)
             section += group
         return section
 
-    def _category_list(self, category: Category) -> nodes.bullet_list | None:
-        """Every work of *category* the book cites, by label, and where (None: none)."""
-        chapters_of = dict(self.book.frequency)
-        keys = sorted(
-            (key for key in chapters_of if self.works[key].category is category),
+    @cached_property
+    def _chapters_citing(self) -> dict[str, tuple[str, ...]]:
+        """The chapters citing each work the book cites."""
+        return dict(self.book.frequency)
+
+    def _category_keys(self, category: Category) -> list[str]:
+        """The works of *category* the book cites, by label."""
+        return sorted(
+            (key for key, _ in self.book.frequency if self.works[key].category is category),
             key=lambda key: self.works[key].cite_label.casefold(),
         )
-        if not keys:
-            return None
+
+    def _category_list(self, keys: list[str]) -> nodes.bullet_list:
+        """The works of *keys* (a category's), each with the chapters citing it."""
         listing = nodes.bullet_list("", classes=["works-cited-category"])
-        for key in keys:
-            item = reference_entry("", ids=[self.book.anchors[key]], classes=["source-reference"])
-            item += self.formatted(key)
-            item += self.cited_in(key, chapters_of[key])
-            listing += item
+        listing.extend(self._category_item(key) for key in keys)
         return listing
+
+    def _category_item(self, key: str) -> reference_entry:
+        item = reference_entry("", ids=[self.book.anchors[key]], classes=["source-reference"])
+        item += self.formatted(key)
+        item += self.cited_in(key, self._chapters_citing[key])
+        return item
+
+    def _category_words(self, keys: list[str]) -> str:
+        """The text of the category list of *keys*: each text node's, a line each."""
+        # Each item made and dropped in turn: a search index of the same words,
+        # without the list's nodes living until the page is written.
+        return "\n".join(
+            text.astext() for key in keys for text in self._category_item(key).findall(nodes.Text)
+        )
 
 
 def _drop_section(section: nodes.section) -> None:

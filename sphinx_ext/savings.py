@@ -62,8 +62,9 @@ class Saving(enum.StrEnum):
     #: until then (``rendering.html_page.write_parts_after_page``). Sphinx
     #: holds a page several times over while writing it (the translator's
     #: fragments, the body, the templated page, its encoded bytes), and these
-    #: parts are most of the largest page. The tree keeps every part, for
-    #: search and for other extensions; only the HTML translator skips them.
+    #: parts are most of the largest page. The tree keeps each part for
+    #: search and for other extensions (a category's list as its text only,
+    #: the list being made once, after the page); the HTML translator skips them.
     PARTS_AFTER_PAGE = "parts-after-page"
     #: Parallel reading: the bibliography is pickled only by the process that
     #: loaded it, not sent back with each chunk of documents read in a forked
