@@ -516,17 +516,36 @@ class PagePlacer:
         return table
 
     def citation_map(self, min_chapters: int, *, after_page: bool = False) -> nodes.Element:
-        """The chapters × works picture of the works in the frequency table.
+        """The chapters × works picture of the works in the frequency table, with its legend.
 
         *after_page*: the Works Cited's map, which HTML may write after the page.
         """
-        rows = self.book.frequent(min_chapters)
-        if not rows or not self.book.chapters:
+        drawn = self._map_picture(min_chapters)
+        if drawn is None:
             return nodes.paragraph(
                 "",
                 f"No work is cited in {min_chapters} or more chapters.",
                 classes=["citation-map-empty"],
             )
+        legend = nodes.paragraph(
+            "",
+            f"Each column is a chapter, each row a work cited in {min_chapters} or more "
+            "chapters; a filled square marks a chapter citing the work.",
+            classes=["citation-map-legend"],
+        )
+        holder = nodes.container("", classes=["citation-map"])
+        if self.builder.format in ("html", "latex"):
+            holder += self._after_page(f"map:{min_chapters}", drawn) if after_page else drawn
+        else:
+            holder += nodes.literal_block("", map_text(drawn["map"]))
+        holder += legend
+        return holder
+
+    def _map_picture(self, min_chapters: int) -> citation_map_picture | None:
+        """The map of the works cited in *min_chapters* or more chapters (None: no such work)."""
+        rows = self.book.frequent(min_chapters)
+        if not rows or not self.book.chapters:
+            return None
         chapters = self.book.chapters
         columns = tuple(
             MapChapter(
@@ -559,26 +578,12 @@ class PagePlacer:
             work = self.works[key]
             href = self.uri(home, anchor) if home is not None else None
             works.append(MapWork(work.cite_label, work.title, href, cells))
-        picture = CitationMap(columns, tuple(works))
-        legend = nodes.paragraph(
+        return citation_map_picture(
             "",
-            f"Each column is a chapter, each row a work cited in {min_chapters} or more "
-            "chapters; a filled square marks a chapter citing the work.",
-            classes=["citation-map-legend"],
+            map=CitationMap(columns, tuple(works)),
+            title=f"Which chapters cite the {len(works)} works cited in {min_chapters} "
+            "or more chapters",
         )
-        holder = nodes.container("", classes=["citation-map"])
-        if self.builder.format in ("html", "latex"):
-            drawn = citation_map_picture(
-                "",
-                map=picture,
-                title=f"Which chapters cite the {len(works)} works cited in {min_chapters} "
-                "or more chapters",
-            )
-            holder += self._after_page(f"map:{min_chapters}", drawn) if after_page else drawn
-        else:
-            holder += nodes.literal_block("", map_text(picture))
-        holder += legend
-        return holder
 
     def _cell_link(self, list_docname: str | None, anchor: str) -> str:
         if list_docname is None:
@@ -689,11 +694,7 @@ class PagePlacer:
             keys = self._category_keys(Category(name))
             return self._category_list(keys) if keys else None
         if kind == "map" and name.isdigit():
-            drawn = self.citation_map(int(name)).next_node(citation_map_picture)
-            if isinstance(drawn, citation_map_picture):
-                drawn.parent.remove(drawn)
-                return drawn
-            return None
+            return self._map_picture(int(name))
         return None
 
     def cited_in(self, key: str, docnames: tuple[str, ...]) -> nodes.paragraph:

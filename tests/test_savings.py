@@ -4,7 +4,8 @@ Every builder that uses a saving builds the same bytes with all of them turned
 off (``citations_savings_off``); HTML with the Latin-1 saving off has the same
 text, with characters where it had character references. A probe extension
 sees at ``doctree-resolved`` what each saving changes: whether citations and
-lists are left for the writer, whether entries are held as markup.
+lists are left for the writer, whether entries are held as markup, whether the
+Works Cited's parts wait for the page to be written.
 """
 
 from __future__ import annotations
@@ -216,3 +217,31 @@ def test_parts_written_after_the_page_keep_to_latin1_like_the_rest_of_it(tmp_pat
     assert "Ł" not in text
     svg = text[text.index("<svg") : text.index("</svg>")]
     assert "<title>Beta &#321;ód&#378; Work</title>" in svg
+
+
+def test_a_failed_build_keeps_its_error_and_the_next_build_writes_the_parts(
+    tmp_path: Path,
+) -> None:
+    """An error after the Works Cited is written: its markers wait for the next build."""
+    srcdir = copy_root("chapters", tmp_path / "book")
+    clean = build_app(srcdir, "html", freshenv=True, builddir=tmp_path / "clean")
+    whole = (Path(clean.outdir) / "works.html").read_bytes()
+    conf = srcdir / "conf.py"
+    plain_conf = conf.read_text(encoding="utf-8")
+    # The general index is written after every document: the Works Cited has its markers.
+    conf.write_text(
+        plain_conf
+        + "\n\ndef setup(app):\n"
+        + "    def fail(app, pagename, *args):\n"
+        + "        if pagename == 'genindex':\n"
+        + "            raise RuntimeError('a failing extension')\n"
+        + "    app.connect('html-page-context', fail)\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(Exception, match="a failing extension"):
+        build_app(srcdir, "html", freshenv=True, builddir=tmp_path / "out")
+    page = tmp_path / "out" / "html" / "works.html"
+    assert "sphinx-source-citations part=" in page.read_text(encoding="utf-8")
+    conf.write_text(plain_conf, encoding="utf-8")
+    build_app(srcdir, "html", builddir=tmp_path / "out")
+    assert page.read_bytes() == whole

@@ -80,12 +80,18 @@ def _previews_elsewhere(builder: StandaloneHTMLBuilder, pagename: str) -> str:
     listing = entries_listed_elsewhere(builder, pagename)
     if listing is None:
         return ""
+    body = "".join(_rendered(builder, pagename, listing))
+    return '<template id="source-previews">' + body + "</template>\n"
+
+
+def _rendered(builder: StandaloneHTMLBuilder, pagename: str, node: nodes.Element) -> list[str]:
+    """*node* as the page's translator writes it: its HTML fragments."""
     document = new_document(pagename, builder.docsettings)
-    document += listing  # some visitors look at the parent
+    document += node  # some visitors look at the parent
     translator = builder.create_translator(document, builder)
-    listing.walkabout(translator)
+    node.walkabout(translator)
     body: list[str] = getattr(translator, "body", [])
-    return '<template id="source-previews">' + "".join(body) + "</template>\n"
+    return body
 
 
 def write_parts_after_page(app: Sphinx, exception: Exception | None) -> None:
@@ -93,11 +99,14 @@ def write_parts_after_page(app: Sphinx, exception: Exception | None) -> None:
 
     :attr:`Saving.PARTS_AFTER_PAGE <sphinx_ext.savings.Saving.PARTS_AFTER_PAGE>`.
     Each part is made and rendered on its own, with the page's translator, and
-    the file is replaced whole (a new file, renamed over it). A file left
-    with markers by an interrupted build is completed by the next one, even
-    when that one writes no page; a file without markers is not touched.
+    the file is replaced whole (a new file, renamed over it). A build that
+    failed leaves its error alone and its markers in place; the next build
+    completes them, as it does an interrupted build's, even when it writes no
+    page. A file without markers is not touched.
     """
     builder = app.builder
+    if exception is not None:
+        return  # the build's own error stands; the next build writes the parts
     if not isinstance(builder, StandaloneHTMLBuilder) or not uses(builder, Saving.PARTS_AFTER_PAGE):
         return
     domain = get_domain(builder.env)
@@ -141,11 +150,7 @@ def _part_markup(builder: StandaloneHTMLBuilder, page: str, part: str) -> list[s
     content = works_cited_part_content(builder, page, part)
     if content is None:
         return []
-    document = new_document(page, builder.docsettings)
-    document += content  # some visitors look at the parent
-    translator = builder.create_translator(document, builder)
-    content.walkabout(translator)
-    body: list[str] = getattr(translator, "body", [])
+    body = _rendered(builder, page, content)
     if uses(builder, Saving.LATIN1_PAGES):
         return [in_latin1(fragment) for fragment in body]
     return body
