@@ -17,7 +17,9 @@ the runner generates the same synthetic book in three variants (see
    limit; once a size exceeds it, bigger sizes are skipped.
 
 Then the smallest book with a large bibliography (``--big-bib`` entries, same
-text) shows what loading and resolving it adds.
+text) shows what loading and resolving it adds; beside it, the floor with
+sphinxcontrib-bibtex loading the same two files (citing nothing) shows what
+parsing and keeping them costs without the extension.
 
 Steps 1, 2, 4 and 5 and the large-bibliography build are repeated
 (``--repeat``, 5 by default), each from scratch and interleaved (floor, ext,
@@ -377,6 +379,10 @@ class BigBibResult:
     build: BuildResult
     baseline_ext_s: float | None
     floor_s: float | None
+    #: The floor with sphinxcontrib-bibtex loading the large and the book's own
+    #: bibliography (no citations): what loading the file costs without us.
+    bibtex_big_s: float | None = None
+    bibtex_own_s: float | None = None
 
     @property
     def delta_s(self) -> float | None:
@@ -384,6 +390,13 @@ class BigBibResult:
         if self.baseline_ext_s is None or not self.build.ok:
             return None
         return round(self.build.wall_s - self.baseline_ext_s, 2)
+
+    @property
+    def bibtex_delta_s(self) -> float | None:
+        """Seconds the large bibliography adds to sphinxcontrib-bibtex alone."""
+        if self.bibtex_big_s is None or self.bibtex_own_s is None:
+            return None
+        return round(self.bibtex_big_s - self.bibtex_own_s, 2)
 
 
 def run_big_bib(
@@ -408,13 +421,32 @@ def run_big_bib(
             seed=args.seed,
             repo_root=args.code_root,
         )
+    # The floor with sphinxcontrib-bibtex loading the same two files and
+    # citing nothing: what parsing and keeping them costs without the extension.
+    for name, source in (("src-bibtex-big", "src-ext"), ("src-bibtex-own", "src-own")):
+        generate_book(
+            d / name,
+            chapters,
+            args.works_per_chapter,
+            args.citations_per_chapter,
+            seed=args.seed,
+            variant="floor",
+            repo_root=args.code_root,
+        )
+        shutil.copyfile(d / source / "refs.bib", d / name / "refs.bib")
+        with (d / name / "conf.py").open("a", encoding="utf-8") as conf:
+            conf.write(
+                'extensions.append("sphinxcontrib.bibtex")\nbibtex_bibfiles = ["refs.bib"]\n'
+            )
     # Interleaved with the same book on its own bibliography, so that the
     # machine's drift over the run does not land in the difference.
-    runs, own = [], []
+    runs, own, bibtex_big, bibtex_own = [], [], [], []
     for _ in range(args.repeat):
         for name, out, label, into in (
             ("src-own", "out-own", "bigbib-own", own),
             ("src-ext", "out-ext", "bigbib", runs),
+            ("src-bibtex-own", "out-bibtex-own", "bigbib-bibtex-own", bibtex_own),
+            ("src-bibtex-big", "out-bibtex-big", "bigbib-bibtex", bibtex_big),
         ):
             into.append(
                 sphinx_build(
@@ -428,18 +460,28 @@ def run_big_bib(
             )
     r = median_build(runs)
     baseline = median_build(own)
+    alone_big, alone_own = median_build(bibtex_big), median_build(bibtex_own)
     log(
         f"[{chapters} chapters, {entries}-entry bibliography] {r.wall_s:.2f} s "
         f"{r.maxrss_mb:.1f} MB {'ok' if r.ok else 'FAILED'}; "
-        f"own bibliography {baseline.wall_s:.2f} s"
+        f"own bibliography {baseline.wall_s:.2f} s; sphinxcontrib-bibtex alone "
+        f"{alone_big.wall_s:.2f} s and {alone_own.wall_s:.2f} s"
         + (f"  {r.warnings} warning(s): {r.first_warnings[0][:160]}" if r.warnings else "")
     )
     if not args.keep:
-        shutil.rmtree(d / "out-ext", ignore_errors=True)
-        shutil.rmtree(d / "out-own", ignore_errors=True)
+        for out in ("out-ext", "out-own", "out-bibtex-big", "out-bibtex-own"):
+            shutil.rmtree(d / out, ignore_errors=True)
     base = baseline.wall_s if baseline.ok else None
     floor = small.floor.wall_s if small and small.floor.ok else None
-    return BigBibResult(chapters, entries, r, base, floor)
+    return BigBibResult(
+        chapters,
+        entries,
+        r,
+        base,
+        floor,
+        alone_big.wall_s if alone_big.ok else None,
+        alone_own.wall_s if alone_own.ok else None,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -565,6 +607,13 @@ def evaluate(sizes: list[SizeResult], big: BigBibResult | None) -> list[dict[str
             f"≤ {MAX_BIG_BIB_DELTA:.0f} s",
             dlt is not None and dlt <= MAX_BIG_BIB_DELTA,
         )
+        alone = big.bibtex_delta_s
+        add(
+            "  of which sphinxcontrib-bibtex alone adds, loading the same file",
+            _fmt(alone, ".2f", " s"),
+            "(info)",
+            None,
+        )
     return rows
 
 
@@ -662,6 +711,8 @@ def render_tables(
                     "ext s",
                     "same book, own bib s",
                     "added s",
+                    "sphinxcontrib-bibtex alone: own, large bib s",
+                    "its added s",
                     "floor s",
                     "MB",
                 ],
@@ -672,6 +723,8 @@ def render_tables(
                         _time(big.build),
                         _fmt(big.baseline_ext_s),
                         _fmt(big.delta_s),
+                        f"{_fmt(big.bibtex_own_s)}, {_fmt(big.bibtex_big_s)}",
+                        _fmt(big.bibtex_delta_s),
                         _fmt(big.floor_s),
                         _fmt(big.build.maxrss_mb, ".0f"),
                     ]
@@ -895,7 +948,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "command": "python -m sphinx -b html -q",
         },
         "sizes": [asdict(s) for s in results],
-        "big_bib": None if big is None else {**asdict(big), "delta_s": big.delta_s},
+        "big_bib": None
+        if big is None
+        else {**asdict(big), "delta_s": big.delta_s, "bibtex_delta_s": big.bibtex_delta_s},
         "targets": targets,
         "total_s": round(elapsed, 1),
     }

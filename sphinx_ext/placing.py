@@ -21,7 +21,7 @@ renders them its own way, once per work (:mod:`sphinx_ext.rendering.entries`).
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from docutils import nodes
 from sphinx import addnodes
@@ -67,10 +67,16 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
 
 __all__ = [
+    "BACKLINK_SEPARATOR",
+    "ITEM_SEPARATOR",
+    "ItemLink",
     "WorksCitedContents",
+    "backlinks_node",
+    "citation_when_written",
     "entries_listed_elsewhere",
     "expand_when_written",
     "fill_list_when_written",
+    "item_node",
     "place_on_page",
     "release_when_written",
     "shows_previews",
@@ -196,6 +202,22 @@ def release_when_written(node: nodes.Element) -> None:
         node.children = []
 
 
+def citation_when_written(
+    builder: Builder, citation: nodes.Element
+) -> tuple[str, list[ItemLink], str] | None:
+    """A writer's visit: a citation held for the writer, as its text and links.
+
+    :attr:`Saving.LINKS_AS_MARKUP <sphinx_ext.savings.Saving.LINKS_AS_MARKUP>`:
+    the writer writes them as markup, no node made. ``None`` for a citation
+    not held for the writer (it has its nodes).
+    """
+    page = citation.get("page")
+    if page is None:
+        return None
+    assert isinstance(citation, source_citation)
+    return _placer_for(builder, page).citation_links(citation)
+
+
 def works_cited_part_content(builder: Builder, page: str, part: str) -> nodes.Element | None:
     """The Works Cited's *part* on *page* (``works_cited_part``), made again to be written.
 
@@ -203,6 +225,57 @@ def works_cited_part_content(builder: Builder, page: str, part: str) -> nodes.El
     ``None`` for a part the book no longer has.
     """
     return _placer_for(builder, page).part(part)
+
+
+class ItemLink(NamedTuple):
+    """An item of a citation as written: what it shows and where it links."""
+
+    node_id: str | None
+    shown: str
+    #: The work's key; ``None`` for an item that matched no work.
+    key: str | None = None
+    uri: str | None = None
+    #: The work's title, shown on hover where there are no previews.
+    title: str | None = None
+
+
+#: Between the items of a citation.
+ITEM_SEPARATOR = "; "
+#: Between the back-links of a References entry.
+BACKLINK_SEPARATOR = ", "
+
+
+def item_node(link: ItemLink) -> source_item:
+    """An item of a citation as nodes: a ``source_item``, with a link to its entry."""
+    item = source_item("", ids=[link.node_id] if link.node_id else [])
+    if link.key is None:
+        item["classes"].append("source-unresolved")
+        item += nodes.Text(link.shown)
+        return item
+    item["key"] = link.key
+    if link.uri is None:
+        item += nodes.Text(link.shown)
+        return item
+    reference = nodes.reference(
+        "", link.shown, refuri=link.uri, internal=True, classes=["source-ref"]
+    )
+    if link.title is not None:
+        reference["reftitle"] = link.title
+    item += reference
+    return item
+
+
+def backlinks_node(targets: tuple[tuple[str, str], ...], *, as_markup: bool) -> source_backlinks:
+    """A References entry's links back to its citations: as nodes, or (*as_markup*) as
+    ``targets``, ``(label, uri)`` pairs the HTML writer writes without nodes."""
+    if as_markup:
+        return source_backlinks("", classes=["source-backlinks"], targets=targets)
+    links = source_backlinks("", classes=["source-backlinks"])
+    for position, (label, uri) in enumerate(targets):
+        if position:
+            links += nodes.Text(BACKLINK_SEPARATOR)
+        links += nodes.reference("", label, refuri=uri, internal=True, classes=["source-backlink"])
+    return links
 
 
 def _dismantle(children: list[nodes.Node]) -> None:
@@ -278,17 +351,24 @@ class PagePlacer:
 
     def expand_citation(self, citation: source_citation) -> None:
         """Give the citation its final children: text, and an item per work, linked."""
-        target = self.list_page_of(citation["docname"])
-        records = item_records(citation.get("items", ()))
-        children: list[nodes.Node] = [nodes.Text(citation.get("lead", "") + "[Source: ")]
-        for position, record in enumerate(records):
+        opening, links, closing = self.citation_links(citation)
+        children: list[nodes.Node] = [nodes.Text(opening)]
+        for position, link in enumerate(links):
             if position:
-                children.append(nodes.Text("; "))
-            children.append(self.item_node(record, target))
-        children.append(nodes.Text("]" + citation.get("trail", "")))
+                children.append(nodes.Text(ITEM_SEPARATOR))
+            children.append(item_node(link))
+        children.append(nodes.Text(closing))
         _dismantle(citation.children)  # the text held for search, if any
         citation.children = []
         citation.extend(children)
+
+    def citation_links(self, citation: source_citation) -> tuple[str, list[ItemLink], str]:
+        """A citation as written: its opening text, each item's link, its closing text."""
+        target = self.list_page_of(citation["docname"])
+        links = [
+            self.item_link(record, target) for record in item_records(citation.get("items", ()))
+        ]
+        return citation.get("lead", "") + "[Source: ", links, "]" + citation.get("trail", "")
 
     def leave_for_writer(self, citation: source_citation) -> None:
         """Leave the citation for :func:`expand_when_written`, with its text for search."""
@@ -305,25 +385,16 @@ class PagePlacer:
             return self.book.by_docname[chapter].references_docname
         return self.works_cited_page
 
-    def item_node(self, record: ItemRecord, target: str | None) -> source_item:
-        item = source_item("", ids=[record.node_id] if record.node_id else [])
+    def item_link(self, record: ItemRecord, target: str | None) -> ItemLink:
+        """What an item of a citation shows, and where it links (*target*: the list's page)."""
         shown = shown_text(record, self.works)
         key = record.key
         if key is None:
-            item["classes"].append("source-unresolved")
-            item += nodes.Text(shown)
-            return item
-        item["key"] = key
+            return ItemLink(record.node_id, shown)
         uri = self.uri(target, self.book.anchors[key]) if target is not None else None
-        if uri is None:
-            item += nodes.Text(shown)
-            return item
-        link = nodes.reference("", shown, refuri=uri, internal=True, classes=["source-ref"])
-        if not self.previews:
-            # With previews, the popup shows the whole entry instead.
-            link["reftitle"] = self.works[key].title
-        item += link
-        return item
+        # With previews, the popup shows the whole entry instead of a title.
+        title = None if uri is None or self.previews else self.works[key].title
+        return ItemLink(record.node_id, shown, key, uri, title)
 
     def shows_list(self, chapter: str) -> bool:
         """Whether the chapter's References appear anywhere (placed, or automatic)."""
@@ -412,14 +483,30 @@ class PagePlacer:
         return listing
 
     def fill_list(self, listing: nodes.Element) -> None:
-        """Give a references list its entries."""
+        """Give a references list its entries.
+
+        A list filled by the writer's visit gets its back-links as markup
+        where that saving is used (:attr:`Saving.LINKS_AS_MARKUP
+        <sphinx_ext.savings.Saving.LINKS_AS_MARKUP>`).
+        """
+        as_markup = listing.get("page") is not None and uses(self.builder, Saving.LINKS_AS_MARKUP)
         for entry in self.book.references(listing["chapter"]):
             listing += self.entry(
-                entry, listing["id_prefix"], listing["backlinks"], listing["chapter"]
+                entry,
+                listing["id_prefix"],
+                listing["backlinks"],
+                listing["chapter"],
+                as_markup=as_markup,
             )
 
     def entry(
-        self, entry: ReferenceEntry, id_prefix: str, backlinks: bool, chapter: str
+        self,
+        entry: ReferenceEntry,
+        id_prefix: str,
+        backlinks: bool,
+        chapter: str,
+        *,
+        as_markup: bool = False,
     ) -> reference_entry:
         node = reference_entry(
             "", ids=[id_prefix + self.book.anchors[entry.key]], classes=["source-reference"]
@@ -428,21 +515,22 @@ class PagePlacer:
             entry.key, self.note(chapter, entry) if entry.note else None, chapter=chapter
         )
         if backlinks and entry.backrefs:
-            links = source_backlinks("", classes=["source-backlinks"])
-            labels = self.backlink_labels(entry.backrefs)
-            for label, (docname, node_id, _, _) in zip(labels, entry.backrefs, strict=True):
-                uri = self.uri(docname, node_id)
-                if uri is not None:
-                    if links.children:
-                        links += nodes.Text(", ")
-                    links += nodes.reference(
-                        "", label, refuri=uri, internal=True, classes=["source-backlink"]
-                    )
-            if links.children:
+            targets = self.backlink_targets(entry.backrefs)
+            if targets:
                 paragraph += nodes.Text(" ")
-                paragraph += links
+                paragraph += backlinks_node(targets, as_markup=as_markup)
         node += paragraph
         return node
+
+    def backlink_targets(self, backrefs: tuple[Backref, ...]) -> tuple[tuple[str, str], ...]:
+        """Each back-link's label and URI (the places a link cannot reach left out)."""
+        labels = self.backlink_labels(backrefs)
+        targets = []
+        for label, (docname, node_id, _, _) in zip(labels, backrefs, strict=True):
+            uri = self.uri(docname, node_id)
+            if uri is not None:
+                targets.append((label, uri))
+        return tuple(targets)
 
     def backlink_labels(self, backrefs: tuple[Backref, ...]) -> list[str]:
         """The citing places' section numbers (and paragraphs, where needed)."""

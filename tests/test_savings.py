@@ -147,6 +147,39 @@ def test_the_works_cited_keeps_to_latin1_with_the_saving_only(tmp_path: Path) ->
     assert html.unescape(saved) == html.unescape(plain)
 
 
+@pytest.mark.parametrize("builder", ["html", "singlehtml"])
+@pytest.mark.parametrize("previews", [True, False])
+def test_links_written_as_markup_are_the_bytes_the_translator_writes(
+    tmp_path: Path, builder: str, previews: bool
+) -> None:
+    # Every kind of item: linked, unresolved, and linked with markup to escape in
+    # its text, its URI and (previews off) its title; and back-links.
+    srcdir = copy_root("escaping", tmp_path / "src")
+    chapter = srcdir / "chapter.md"
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8")
+        + '\nAgain [Source: evil2025; Nobody, 1999] and [Source: O\'Brien & "Sons", 2001].\n'
+        "\n## A section\n\nOnce more [Source: evil2025, p. <5>].\n",
+        encoding="utf-8",
+    )
+    pages = {}
+    for off in ([], [Saving.LINKS_AS_MARKUP.value]):
+        app = build_app(
+            srcdir,
+            builder,
+            freshenv=True,
+            confoverrides={"citations_savings_off": off, "citations_previews": previews},
+            builddir=tmp_path / f"out-{bool(off)}",
+        )
+        assert app.warning.getvalue().count("[citations.unknown]") == 2
+        pages[bool(off)] = written(Path(app.outdir))
+    assert pages[True] == pages[False]
+    page = pages[False]["chapter.html" if builder == "html" else "index.html"].decode()
+    assert page.count('class="source-unresolved source-item"') == 2
+    assert page.count('class="source-backlink reference internal"') == 3
+    assert ("title=" in page.split("source-ref reference internal")[1][:200]) != previews
+
+
 def test_parallel_reading_is_the_same_with_the_bibliography_pickled_by_every_reader(
     tmp_path: Path,
 ) -> None:

@@ -15,6 +15,10 @@ from docutils import nodes
 
 from sphinx_ext._citation_map import map_svg
 from sphinx_ext.placing import (
+    BACKLINK_SEPARATOR,
+    ITEM_SEPARATOR,
+    ItemLink,
+    citation_when_written,
     expand_when_written,
     fill_list_when_written,
     release_when_written,
@@ -41,12 +45,68 @@ __all__ = [
 
 
 def _visit_citation(self: HTML5Translator, node: nodes.Element) -> None:
+    if uses(self.builder, Saving.LINKS_AS_MARKUP):
+        written = citation_when_written(self.builder, node)
+        if written is not None:
+            self.body.append(_citation_markup(self, node, *written))
+            release_when_written(node)
+            raise nodes.SkipNode
     expand_when_written(self.builder, node)
     if not node.children:
         # A contents entry's or a page title's copy of a section title: the
         # citation stays with the section.
         raise nodes.SkipNode
     self.body.append(self.starttag(node, "span", ""))
+
+
+def _citation_markup(
+    self: HTML5Translator, node: nodes.Element, opening: str, links: list[ItemLink], closing: str
+) -> str:
+    """A citation's markup, as the translator writes its nodes (:func:`item_node`).
+
+    :attr:`Saving.LINKS_AS_MARKUP <sphinx_ext.savings.Saving.LINKS_AS_MARKUP>`.
+    Tags are made by the translator's own ``starttag`` (on a bare node with
+    the same ids and classes), text by its own ``encode``.
+    """
+    tag = nodes.inline()
+    out = [self.starttag(node, "span", ""), _text(self, opening)]
+    for position, link in enumerate(links):
+        if position:
+            out.append(_text(self, ITEM_SEPARATOR))
+        tag["ids"] = [link.node_id] if link.node_id else []
+        tag["classes"] = ["source-unresolved"] if link.key is None else []
+        out.append(self.starttag(tag, "span", "", CLASS="source-item"))
+        if link.uri is None:
+            out.append(_text(self, link.shown))
+        else:
+            out.append(_link(self, tag, "source-ref", link.uri, link.shown, link.title))
+        out.append("</span>")
+    out += [_text(self, closing), "</span>"]
+    return "".join(out)
+
+
+def _link(
+    self: HTML5Translator,
+    tag: nodes.Element,
+    kind: str,
+    uri: str,
+    shown: str,
+    title: str | None = None,
+) -> str:
+    """An internal link, as Sphinx's ``visit_reference`` writes one in running text."""
+    tag["ids"] = []
+    tag["classes"] = [kind]
+    href = uri or "#"
+    if title is None:
+        start = self.starttag(tag, "a", "", CLASS="reference internal", href=href)
+    else:
+        start = self.starttag(tag, "a", "", CLASS="reference internal", href=href, title=title)
+    return start + _text(self, shown) + "</a>"
+
+
+def _text(self: HTML5Translator, text: str) -> str:
+    # As visit_Text writes a Text node (outside literals and mail links).
+    return self.encode(nodes.unescape(text))
 
 
 def _visit_item(self: HTML5Translator, node: nodes.Element) -> None:
@@ -86,6 +146,15 @@ def _visit_backlinks(self: HTML5Translator, node: nodes.Element) -> None:
     # U+21A9 with the text-style selector, so no emoji font takes it over.
     self.body.append(self.starttag(node, "span", "", title="Back to the citing text"))
     self.body.append("\u21a9\ufe0e\u00a0")
+    targets = node.get("targets")
+    if targets is not None:
+        # Saving.LINKS_AS_MARKUP: what the translator writes for backlinks_node's nodes.
+        tag = nodes.inline()
+        separator = _text(self, BACKLINK_SEPARATOR)
+        links = (_link(self, tag, "source-backlink", uri, label) for label, uri in targets)
+        self.body.append(separator.join(links))
+        self.body.append("</span>")
+        raise nodes.SkipNode
 
 
 def _visit_title(self: HTML5Translator, node: nodes.title) -> None:
