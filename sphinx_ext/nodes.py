@@ -40,6 +40,7 @@ __all__ = [
     "citation_map_picture",
     "formatted_entry",
     "line_of",
+    "linked_text",
     "reference_entry",
     "references_list",
     "references_title",
@@ -133,6 +134,15 @@ class works_cited_part(nodes.General, nodes.Element):  # noqa: N801
 
 class source_note(nodes.Invisible, nodes.Element):  # noqa: N801
     """A ``{source-note}``: ``key`` and ``note``, collected then removed."""
+
+
+class linked_text(nodes.inline):  # noqa: N801
+    """Text with internal links, held as ``pieces``, ``(text, URI or None)`` pairs.
+
+    Made only for the HTML writer, which writes the pieces as the markup of
+    their text and reference nodes (:attr:`Saving.LINKS_AS_MARKUP
+    <sphinx_ext.savings.Saving.LINKS_AS_MARKUP>`); its child is the plain text.
+    """
 
 
 class source_backlinks(nodes.inline):  # noqa: N801

@@ -49,6 +49,7 @@ from sphinx_ext.nodes import (
     citation_map,
     citation_map_picture,
     formatted_entry,
+    linked_text,
     reference_entry,
     references_list,
     references_title,
@@ -265,17 +266,21 @@ def item_node(link: ItemLink) -> source_item:
     return item
 
 
-def backlinks_node(targets: tuple[tuple[str, str], ...], *, as_markup: bool) -> source_backlinks:
-    """A References entry's links back to its citations: as nodes, or (*as_markup*) as
-    ``targets``, ``(label, uri)`` pairs the HTML writer writes without nodes."""
-    if as_markup:
-        return source_backlinks("", classes=["source-backlinks"], targets=targets)
+def backlinks_node(targets: tuple[tuple[str, str], ...]) -> source_backlinks:
+    """A References entry's links back to its citations, from ``(label, uri)`` pairs."""
     links = source_backlinks("", classes=["source-backlinks"])
     for position, (label, uri) in enumerate(targets):
         if position:
             links += nodes.Text(BACKLINK_SEPARATOR)
         links += nodes.reference("", label, refuri=uri, internal=True, classes=["source-backlink"])
     return links
+
+
+def _link_or_text(text: str, uri: str | None) -> nodes.Node:
+    """*text* as an internal link to *uri*, or as text where there is no URI."""
+    if uri is None:
+        return nodes.Text(text)
+    return nodes.reference("", text, refuri=uri, internal=True)
 
 
 def _dismantle(children: list[nodes.Node]) -> None:
@@ -485,7 +490,8 @@ class PagePlacer:
     def fill_list(self, listing: nodes.Element) -> None:
         """Give a references list its entries.
 
-        A list filled by the writer's visit gets its back-links as markup
+        A list filled by the writer's visit holds each entry without a note as
+        one node, its label, markup and back-links written by the HTML writer,
         where that saving is used (:attr:`Saving.LINKS_AS_MARKUP
         <sphinx_ext.savings.Saving.LINKS_AS_MARKUP>`).
         """
@@ -511,14 +517,29 @@ class PagePlacer:
         node = reference_entry(
             "", ids=[id_prefix + self.book.anchors[entry.key]], classes=["source-reference"]
         )
+        targets = self.backlink_targets(entry.backrefs) if backlinks and entry.backrefs else ()
+        if as_markup and not entry.note and uses(self.builder, Saving.ENTRY_MARKUP):
+            # One node, whose HTML visitor writes the label, the entry's markup and
+            # the back-links (a note is parsed content: its entry is made of nodes).
+            label = self.state.label_in(chapter, entry.key)
+            node += nodes.paragraph(
+                "",
+                "",
+                formatted_entry(
+                    "",
+                    self.state.entry_text(entry.key),
+                    key=entry.key,
+                    label=f"[{label}] " if label else "",
+                    targets=targets,
+                ),
+            )
+            return node
         paragraph = self.formatted(
             entry.key, self.note(chapter, entry) if entry.note else None, chapter=chapter
         )
-        if backlinks and entry.backrefs:
-            targets = self.backlink_targets(entry.backrefs)
-            if targets:
-                paragraph += nodes.Text(" ")
-                paragraph += backlinks_node(targets, as_markup=as_markup)
+        if targets:
+            paragraph += nodes.Text(" ")
+            paragraph += backlinks_node(targets)
         node += paragraph
         return node
 
@@ -700,14 +721,14 @@ class PagePlacer:
 
     def chapter_link(self, docname: str, text: str, key: str | None = None) -> nodes.Node:
         """*text* linking to the chapter, or to *key*'s entry in its References."""
+        return _link_or_text(text, self.chapter_uri(docname, key))
+
+    def chapter_uri(self, docname: str, key: str | None = None) -> str | None:
+        """The chapter's URI, or that of *key*'s entry in its References (None: no link)."""
         chapter = self.book.by_docname[docname]
         if key is not None and self.shows_list(docname):
-            uri = self.uri(chapter.references_docname, self.book.anchors[key])
-        else:
-            uri = self.uri(docname)
-        if uri is None:
-            return nodes.Text(text)
-        return nodes.reference("", text, refuri=uri, internal=True)
+            return self.uri(chapter.references_docname, self.book.anchors[key])
+        return self.uri(docname)
 
     def chapter_phrase(self, chapters: list[Chapter], key: str | None = None) -> list[nodes.Node]:
         """:func:`~sphinx_ext._book.join_chapters`, each chapter shown a link."""
@@ -780,35 +801,42 @@ class PagePlacer:
             return self._chapter_list(self.book.by_docname[name])
         if kind == "category" and name in {category.value for category in Category}:
             keys = self._category_keys(Category(name))
-            return self._category_list(keys) if keys else None
+            # Made to be written at once, by the HTML writer.
+            as_markup = uses(self.builder, Saving.LINKS_AS_MARKUP)
+            return self._category_list(keys, as_markup=as_markup) if keys else None
         if kind == "map" and name.isdigit():
             return self._map_picture(int(name))
         return None
 
-    def cited_in(self, key: str, docnames: tuple[str, ...]) -> nodes.paragraph:
-        """ "Cited in Chapters 1, 3 and 6.", each chapter a link to the work's entry there."""
-        line = nodes.paragraph("", "", classes=["works-cited-chapters"])
+    def cited_in(
+        self, key: str, docnames: tuple[str, ...], *, as_markup: bool = False
+    ) -> nodes.paragraph:
+        """ "Cited in Chapters 1, 3 and 6.", each chapter a link to the work's entry there.
+
+        *as_markup*: held as ``(text, URI)`` pieces the HTML writer writes
+        (:attr:`Saving.LINKS_AS_MARKUP <sphinx_ext.savings.Saving.LINKS_AS_MARKUP>`).
+        """
         chapters = [self.book.by_docname[docname] for docname in docnames]
         numbered = [chapter for chapter in chapters if chapter.number]
-        line += nodes.Text("Cited in ")
+        pieces: list[tuple[str, str | None]] = [("Cited in ", None)]
         if numbered:
-            line += nodes.Text(f"Chapter{'s' if len(numbered) > 1 else ''} ")
-        words = [
-            [self.chapter_link(c.docname, c.label, key)]
-            if c.number
-            else [
-                nodes.Text("\u201c"),
-                self.chapter_link(c.docname, c.label, key),
-                nodes.Text("\u201d"),
-            ]
-            for c in chapters
-        ]
-        for position, word in enumerate(words):
+            pieces.append((f"Chapter{'s' if len(numbered) > 1 else ''} ", None))
+        for position, chapter in enumerate(chapters):
             if position:
-                last = position == len(words) - 1
-                line += nodes.Text((", and " if len(words) > 2 else " and ") if last else ", ")
-            line.extend(word)
-        line += nodes.Text(".")
+                last = position == len(chapters) - 1
+                between = (", and " if len(chapters) > 2 else " and ") if last else ", "
+                pieces.append((between, None))
+            link = (chapter.label, self.chapter_uri(chapter.docname, key))
+            if chapter.number:
+                pieces.append(link)
+            else:
+                pieces += [("\u201c", None), link, ("\u201d", None)]
+        pieces.append((".", None))
+        line = nodes.paragraph("", "", classes=["works-cited-chapters"])
+        if as_markup:
+            line += linked_text("", "".join(text for text, _ in pieces), pieces=tuple(pieces))
+        else:
+            line.extend(_link_or_text(text, uri) for text, uri in pieces)
         return line
 
     def by_category(self) -> nodes.section:
@@ -842,16 +870,16 @@ class PagePlacer:
             key=lambda key: self.works[key].cite_label.casefold(),
         )
 
-    def _category_list(self, keys: list[str]) -> nodes.bullet_list:
+    def _category_list(self, keys: list[str], *, as_markup: bool = False) -> nodes.bullet_list:
         """The works of *keys* (a category's), each with the chapters citing it."""
         listing = nodes.bullet_list("", classes=["works-cited-category"])
-        listing.extend(self._category_item(key) for key in keys)
+        listing.extend(self._category_item(key, as_markup=as_markup) for key in keys)
         return listing
 
-    def _category_item(self, key: str) -> reference_entry:
+    def _category_item(self, key: str, *, as_markup: bool = False) -> reference_entry:
         item = reference_entry("", ids=[self.book.anchors[key]], classes=["source-reference"])
         item += self.formatted(key)
-        item += self.cited_in(key, self._chapters_citing[key])
+        item += self.cited_in(key, self._chapters_citing[key], as_markup=as_markup)
         return item
 
     def _category_words(self, keys: list[str]) -> str:

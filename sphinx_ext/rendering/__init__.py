@@ -20,6 +20,7 @@ from sphinx_ext.nodes import (
     PLACEHOLDERS,
     citation_map_picture,
     formatted_entry,
+    linked_text,
     reference_entry,
     references_list,
     references_title,
@@ -110,6 +111,8 @@ def register_nodes(app: Sphinx) -> None:
         html=html.WHOLE_BOOK,
         latex=latex.WHOLE_BOOK,
     )
+    # Made for HTML pages only (savings.Saving.LINKS_AS_MARKUP); elsewhere its text.
+    _for_all(app, linked_text, html.LINKED_TEXT, generic.PASS, generic.PASS)
     # Made for HTML (and EPUB) and LaTeX only; other formats get the map as text.
     _for_all(app, citation_map_picture, html.MAP, latex.MAP, generic.SKIP)
     # Made for HTML pages only (savings.Saving.PARTS_AFTER_PAGE); elsewhere its content.

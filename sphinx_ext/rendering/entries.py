@@ -23,7 +23,7 @@ from docutils import nodes
 from docutils.utils import new_document
 
 from sphinx_ext.domain import get_domain
-from sphinx_ext.rendering.html import in_latin1
+from sphinx_ext.rendering.html import backlinks_markup, in_latin1, text_markup
 from sphinx_ext.savings import Saving, uses
 
 if TYPE_CHECKING:
@@ -33,7 +33,17 @@ __all__ = ["REUSED", "render_before_parallel_writing"]
 
 
 def _visit_reused(self: Any, node: nodes.Element) -> None:
-    self.body.append(_markup(self, node["key"]))
+    label, targets = node.get("label"), node.get("targets")
+    if label is None and targets is None:
+        self.body.append(_markup(self, node["key"]))
+        raise nodes.SkipNode
+    # HTML, an entry of a list filled when written (Saving.LINKS_AS_MARKUP): the
+    # label, the entry and its back-links, as the translator writes their nodes.
+    out = [text_markup(self, label)] if label else []
+    out.append(_markup(self, node["key"]))
+    if targets:
+        out += [text_markup(self, " "), backlinks_markup(self, targets)]
+    self.body.append("".join(out))
     raise nodes.SkipNode
 
 

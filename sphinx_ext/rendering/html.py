@@ -33,14 +33,17 @@ __all__ = [
     "CITATION",
     "ENTRY",
     "ITEM",
+    "LINKED_TEXT",
     "LIST",
     "MAP",
     "PART",
     "PART_MARKER",
     "TITLE",
     "WHOLE_BOOK",
+    "backlinks_markup",
     "in_latin1",
     "part_marker",
+    "text_markup",
 ]
 
 
@@ -95,7 +98,7 @@ def _link(
 ) -> str:
     """An internal link, as Sphinx's ``visit_reference`` writes one in running text."""
     tag["ids"] = []
-    tag["classes"] = [kind]
+    tag["classes"] = [kind] if kind else []
     href = uri or "#"
     if title is None:
         start = self.starttag(tag, "a", "", CLASS="reference internal", href=href)
@@ -107,6 +110,16 @@ def _link(
 def _text(self: HTML5Translator, text: str) -> str:
     # As visit_Text writes a Text node (outside literals and mail links).
     return self.encode(nodes.unescape(text))
+
+
+def _visit_linked_text(self: HTML5Translator, node: nodes.Element) -> None:
+    # Saving.LINKS_AS_MARKUP: what the translator writes for its text and reference nodes.
+    tag = nodes.inline()
+    self.body.extend(
+        _text(self, text) if uri is None else _link(self, tag, "", uri, text)
+        for text, uri in node["pieces"]
+    )
+    raise nodes.SkipNode
 
 
 def _visit_item(self: HTML5Translator, node: nodes.Element) -> None:
@@ -143,18 +156,32 @@ def _depart_entry(self: HTML5Translator, node: nodes.list_item) -> None:
 
 
 def _visit_backlinks(self: HTML5Translator, node: nodes.Element) -> None:
-    # U+21A9 with the text-style selector, so no emoji font takes it over.
-    self.body.append(self.starttag(node, "span", "", title="Back to the citing text"))
-    self.body.append("\u21a9\ufe0e\u00a0")
-    targets = node.get("targets")
-    if targets is not None:
-        # Saving.LINKS_AS_MARKUP: what the translator writes for backlinks_node's nodes.
-        tag = nodes.inline()
-        separator = _text(self, BACKLINK_SEPARATOR)
-        links = (_link(self, tag, "source-backlink", uri, label) for label, uri in targets)
-        self.body.append(separator.join(links))
-        self.body.append("</span>")
-        raise nodes.SkipNode
+    self.body.append(self.starttag(node, "span", "", title=_BACK))
+    self.body.append(_ARROW)
+
+
+# U+21A9 with the text-style selector, so no emoji font takes it over.
+_ARROW = "\u21a9\ufe0e\u00a0"
+_BACK = "Back to the citing text"
+
+
+def backlinks_markup(self: HTML5Translator, targets: tuple[tuple[str, str], ...]) -> str:
+    """What the translator writes for :func:`~sphinx_ext.placing.backlinks_node`'s nodes.
+
+    :attr:`Saving.LINKS_AS_MARKUP <sphinx_ext.savings.Saving.LINKS_AS_MARKUP>`.
+    """
+    tag = nodes.inline(classes=["source-backlinks"])
+    start = self.starttag(tag, "span", "", title=_BACK)
+    separator = _text(self, BACKLINK_SEPARATOR)
+    links = separator.join(
+        _link(self, tag, "source-backlink", uri, label) for label, uri in targets
+    )
+    return start + _ARROW + links + "</span>"
+
+
+def text_markup(self: HTML5Translator, text: str) -> str:
+    """What the translator writes for a text node of *text* (outside literals)."""
+    return _text(self, text)
 
 
 def _visit_title(self: HTML5Translator, node: nodes.title) -> None:
@@ -245,6 +272,7 @@ ITEM = (_visit_item, _depart_span)
 LIST = (_visit_list, _depart_list)
 ENTRY = (_visit_entry, _depart_entry)
 BACKLINKS = (_visit_backlinks, _depart_span)
+LINKED_TEXT = (_visit_linked_text, None)
 TITLE = (_visit_title, _depart_title)
 WHOLE_BOOK = (_visit_whole_book, _depart_whole_book)
 MAP = (_visit_map, None)
