@@ -84,7 +84,10 @@ class formatted_entry(nodes.inline):  # noqa: N801
 
     Each builder renders the pybtex-formatted entry itself, once per build
     (:mod:`sphinx_ext.rendering.entries`): the text is there for search and
-    ``astext()``.
+    ``astext()``. In an HTML list filled when written it also holds the
+    entry's ``label`` and back-link ``targets`` (``(label, URI)`` pairs),
+    written with it (:attr:`Saving.LINKS_AS_MARKUP
+    <sphinx_ext.savings.Saving.LINKS_AS_MARKUP>`).
     """
 
 
