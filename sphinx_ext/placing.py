@@ -495,7 +495,11 @@ class PagePlacer:
         where that saving is used (:attr:`Saving.LINKS_AS_MARKUP
         <sphinx_ext.savings.Saving.LINKS_AS_MARKUP>`).
         """
-        as_markup = listing.get("page") is not None and uses(self.builder, Saving.LINKS_AS_MARKUP)
+        as_markup = (
+            listing.get("page") is not None
+            and uses(self.builder, Saving.LINKS_AS_MARKUP)
+            and uses(self.builder, Saving.ENTRY_MARKUP)
+        )
         for entry in self.book.references(listing["chapter"]):
             listing += self.entry(
                 entry,
@@ -518,7 +522,7 @@ class PagePlacer:
             "", ids=[id_prefix + self.book.anchors[entry.key]], classes=["source-reference"]
         )
         targets = self.backlink_targets(entry.backrefs) if backlinks and entry.backrefs else ()
-        if as_markup and not entry.note and uses(self.builder, Saving.ENTRY_MARKUP):
+        if as_markup and not entry.note:
             # One node, whose HTML visitor writes the label, the entry's markup and
             # the back-links (a note is parsed content: its entry is made of nodes).
             label = self.state.label_in(chapter, entry.key)

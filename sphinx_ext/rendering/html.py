@@ -72,19 +72,19 @@ def _citation_markup(
     the same ids and classes), text by its own ``encode``.
     """
     tag = nodes.inline()
-    out = [self.starttag(node, "span", ""), _text(self, opening)]
+    out = [self.starttag(node, "span", ""), text_markup(self, opening)]
     for position, link in enumerate(links):
         if position:
-            out.append(_text(self, ITEM_SEPARATOR))
+            out.append(text_markup(self, ITEM_SEPARATOR))
         tag["ids"] = [link.node_id] if link.node_id else []
         tag["classes"] = ["source-unresolved"] if link.key is None else []
         out.append(self.starttag(tag, "span", "", CLASS="source-item"))
         if link.uri is None:
-            out.append(_text(self, link.shown))
+            out.append(text_markup(self, link.shown))
         else:
             out.append(_link(self, tag, "source-ref", link.uri, link.shown, link.title))
         out.append("</span>")
-    out += [_text(self, closing), "</span>"]
+    out += [text_markup(self, closing), "</span>"]
     return "".join(out)
 
 
@@ -104,11 +104,11 @@ def _link(
         start = self.starttag(tag, "a", "", CLASS="reference internal", href=href)
     else:
         start = self.starttag(tag, "a", "", CLASS="reference internal", href=href, title=title)
-    return start + _text(self, shown) + "</a>"
+    return start + text_markup(self, shown) + "</a>"
 
 
-def _text(self: HTML5Translator, text: str) -> str:
-    # As visit_Text writes a Text node (outside literals and mail links).
+def text_markup(self: HTML5Translator, text: str) -> str:
+    """What the translator writes for a text node of *text* (outside literals and mail links)."""
     return self.encode(nodes.unescape(text))
 
 
@@ -116,7 +116,7 @@ def _visit_linked_text(self: HTML5Translator, node: nodes.Element) -> None:
     # Saving.LINKS_AS_MARKUP: what the translator writes for its text and reference nodes.
     tag = nodes.inline()
     self.body.extend(
-        _text(self, text) if uri is None else _link(self, tag, "", uri, text)
+        text_markup(self, text) if uri is None else _link(self, tag, "", uri, text)
         for text, uri in node["pieces"]
     )
     raise nodes.SkipNode
@@ -172,16 +172,11 @@ def backlinks_markup(self: HTML5Translator, targets: tuple[tuple[str, str], ...]
     """
     tag = nodes.inline(classes=["source-backlinks"])
     start = self.starttag(tag, "span", "", title=_BACK)
-    separator = _text(self, BACKLINK_SEPARATOR)
+    separator = text_markup(self, BACKLINK_SEPARATOR)
     links = separator.join(
         _link(self, tag, "source-backlink", uri, label) for label, uri in targets
     )
     return start + _ARROW + links + "</span>"
-
-
-def text_markup(self: HTML5Translator, text: str) -> str:
-    """What the translator writes for a text node of *text* (outside literals)."""
-    return _text(self, text)
 
 
 def _visit_title(self: HTML5Translator, node: nodes.title) -> None:
