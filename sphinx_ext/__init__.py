@@ -78,8 +78,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-before-read-docs", start_network_checks, priority=900)
 
     # Before sphinxcontrib-bibtex's own parse (500), so that ours reports errors.
-    app.connect("builder-inited", bibliography.load_bibliography, priority=400)
-    app.connect("builder-inited", domain.load_works, priority=600)
+    # Before sphinxcontrib-bibtex's own handler, which then finds the parse up to date.
+    app.connect("builder-inited", domain.load_works, priority=400)
     app.connect("builder-inited", html_page.copy_assets)
     # Before Sphinx numbers sections (500): the added References are numbered too.
     app.connect("env-get-updated", domain.tocs_follow_the_book, priority=450)

@@ -44,9 +44,11 @@ __all__ = [
     "PlainFields",
     "Work",
     "build_works",
+    "draft_work",
     "first_family",
     "identifier",
     "is_others",
+    "letter_works",
     "letters",
     "letters_over",
     "named_persons",
@@ -303,7 +305,15 @@ def build_works(
     sort within each group of works sharing label and year.
     """
     categories = {**TYPE_CATEGORIES, **(type_categories or {})}
-    drafts = {key: _draft(key, entry, categories) for key, entry in entries.items()}
+    return letter_works({key: draft_work(key, entry, categories) for key, entry in entries.items()})
+
+
+def letter_works(drafts: Mapping[str, Work]) -> dict[str, Work]:
+    """The works of *drafts* (:func:`draft_work`), each with its letter among them all.
+
+    The second half of :func:`build_works`, for a caller that drafts each
+    work as its entry is parsed.
+    """
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for key, draft in drafts.items():
         groups[(normalize_name(draft.label), draft.year)].append(key)
@@ -396,7 +406,13 @@ class PlainFields(Mapping[str, str]):
         return f"PlainFields({dict(self)!r})"
 
 
-def _draft(key: str, entry: Entry, type_categories: Mapping[str, Category]) -> Work:
+def draft_work(key: str, entry: Entry, type_categories: Mapping[str, Category]) -> Work:
+    """The :class:`Work` of one entry, without its letter (:func:`letter_works` gives it).
+
+    *type_categories* is the whole mapping of entry types to categories
+    (:data:`TYPE_CATEGORIES` and the book's own). The work keeps nothing of
+    pybtex's objects: its fields are copied as text.
+    """
     fields = PlainFields(entry.fields)
     persons = named_persons(entry)
     full_name, is_org = _author_label(persons, fields)

@@ -18,34 +18,43 @@ from __future__ import annotations
 
 import math
 import os
+import pickle
 import re
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, cast
 
 import pybtex.errors
-from pybtex.database import BibliographyData, BibliographyDataError
+from pybtex.database import BibliographyData, BibliographyDataError, Entry
 from pybtex.database.input.bibtex import Parser
+from pybtex.errors import report_error
 from pybtex.scanner import PybtexSyntaxError
 from sphinxcontrib.bibtex.bibfile import BibData, BibFile
 
+from sphinx_ext._works import Work
 from sphinx_ext.config import config_location
 from sphinx_ext.diagnostics import Subtype, shorten, warn
 from sphinx_ext.savings import Saving, uses
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
     from sphinxcontrib.bibtex.domain import BibtexDomain
 
 __all__ = [
+    "Drafter",
+    "PickledEntries",
     "Problem",
     "bib_paths",
     "bibdata",
     "check_bibfiles",
     "entry_locations",
+    "keep_entries_pickled",
     "load_bibliography",
     "parse_bibliography",
+    "parse_drafting",
     "read_bib_text",
     "report",
 ]
@@ -104,17 +113,116 @@ class _LoadedBibliography(BibData):
         return BibData, (self.encoding, {}, BibliographyData())
 
 
-def load_bibliography(app: Sphinx) -> None:
-    """``builder-inited``: parse the ``.bib`` files, reporting every error."""
+class PickledEntries(Mapping[str, Entry]):
+    """The bibliography's entries, each kept pickled until asked for.
+
+    :attr:`Saving.ENTRIES_PICKLED <sphinx_ext.savings.Saving.ENTRIES_PICKLED>`.
+
+    pybtex makes some twenty objects an entry (its fields, its persons and
+    their name parts), which would live as long as the environment: walked
+    by each of the garbage collector's full collections, pickled with the
+    environment, freed one by one when the process ends. Kept as one
+    ``bytes`` an entry, they are none of that. Each lookup unpickles a new
+    :class:`~pybtex.database.Entry` (some 70 µs): the extension formats each
+    cited entry once a build, sphinxcontrib-bibtex looks up those its roles
+    and ``{bibliography}`` directives cite. Keys are case-insensitive, as
+    pybtex's are; the order is the bibliography's.
+    """
+
+    def __init__(self, entries: Mapping[str, Entry] | None = None) -> None:
+        self._keys: dict[str, str] = {}
+        self._pickled: dict[str, bytes] = {}
+        for key, entry in (entries or {}).items():
+            self.add(key, entry)
+
+    def add(self, key: str, entry: Entry) -> None:
+        """Keep *entry* under *key* (replacing an entry of the same key)."""
+        lower = key.lower()
+        self._keys[lower] = key
+        self._pickled[lower] = pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)
+
+    def add_from(self, other: PickledEntries, key: str) -> None:
+        """Keep the entry *other* has under *key*, as it is kept there."""
+        lower = key.lower()
+        self._keys[lower] = other._keys[lower]
+        self._pickled[lower] = other._pickled[lower]
+
+    def __getitem__(self, key: str) -> Entry:
+        return cast("Entry", pickle.loads(self._pickled[key.lower()]))
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key.lower() in self._pickled
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys.values())
+
+    def __len__(self) -> int:
+        return len(self._pickled)
+
+
+#: Drafts an entry's work as it is parsed (``_works.draft_work``, with the book's categories).
+Drafter = Callable[[str, Entry], Work]
+
+
+class _Drafting(BibliographyData):  # type: ignore[misc] # pybtex is untyped
+    """A parser's data that drafts each entry's work and keeps the entry pickled, as parsed.
+
+    pybtex's parser hands each entry it parses to its data's ``add_entry``.
+    Here the entry is drafted and pickled there and then, and dropped: a
+    large bibliography's pybtex objects never pile up, so the collector's
+    walks during the parse stay short and none of them outlive it.
+    """
+
+    def __init__(self, draft: Drafter) -> None:
+        super().__init__()
+        self.draft = draft
+        self.entries = PickledEntries()
+        self.drafts: dict[str, Work] = {}
+
+    def add_entry(self, key: str, entry: Entry) -> None:
+        if key in self.entries:
+            report_error(BibliographyDataError(f"repeated bibliography entry: {key}"))
+            return
+        entry.key = key
+        self.drafts[key] = self.draft(key, entry)
+        self.entries.add(key, entry)
+
+
+def keep_entries_pickled(env: BuildEnvironment, builder: Builder) -> Mapping[str, Entry]:
+    """The bibliography's entries, kept pickled from now on where the saving is on.
+
+    For a bibliography not parsed in this build (the saved environment's,
+    or one parsed with the saving off), once the works are built from it.
+    """
+    data = bibdata(env).data
+    if uses(builder, Saving.ENTRIES_PICKLED) and not isinstance(data.entries, PickledEntries):
+        data.entries = PickledEntries(data.entries)
+    return cast("Mapping[str, Entry]", data.entries)
+
+
+def load_bibliography(app: Sphinx, draft: Drafter) -> dict[str, Work] | None:
+    """Parse the ``.bib`` files where they changed since the last build, reporting every error.
+
+    Called on ``builder-inited`` by ``domain.load_works``, before
+    sphinxcontrib-bibtex's own handler, which then finds the parse up to
+    date. With :attr:`Saving.ENTRIES_PICKLED
+    <sphinx_ext.savings.Saving.ENTRIES_PICKLED>`, each entry's work is
+    drafted by *draft* as the entry is parsed, and the drafts are returned;
+    ``None`` when nothing was parsed or the saving is off.
+    """
     global _loaded_in
     domain = cast("BibtexDomain", app.env.get_domain("cite"))
     paths = bib_paths(app.confdir, app.config)
     encoding = app.config.bibtex_encoding
     _loaded_in = os.getpid()
     problems: list[Problem] = []
+    drafts: dict[str, Work] | None = None
     loaded = domain.bibdata
     if _outdated(loaded, paths, encoding):
-        loaded, problems = parse_bibliography(paths, encoding)
+        if uses(app.builder, Saving.ENTRIES_PICKLED):
+            loaded, drafts, problems = parse_drafting(paths, encoding, draft)
+        else:
+            loaded, problems = parse_bibliography(paths, encoding)
     if uses(app.builder, Saving.BIBLIOGRAPHY_PICKLED_ONCE):
         loaded = _LoadedBibliography(*loaded)
     elif isinstance(loaded, _LoadedBibliography):
@@ -122,6 +230,7 @@ def load_bibliography(app: Sphinx) -> None:
     domain.data["bibdata"] = loaded
     for problem in problems:
         report(problem, paths)
+    return drafts
 
 
 def _outdated(loaded: BibData, paths: list[Path], encoding: str) -> bool:
@@ -174,6 +283,11 @@ def parse_bibliography(paths: list[Path], encoding: str) -> tuple[BibData, list[
         if text is not None:
             found, macros = _parse_file(path, text, encoding, macros, problems)
         keys: dict[str, None] = {}
+        if found is not None and not data.entries and not data.preamble_list:
+            # The first file's entries: pybtex's own parse, as it is.
+            data = found
+            bibfiles[path] = BibFile(mtime=_mtime(path), keys=dict.fromkeys(found.entries))
+            continue
         with pybtex.errors.capture() as captured:
             for key, entry in found.entries.items() if found is not None else ():
                 if key not in data.entries:
@@ -186,17 +300,60 @@ def parse_bibliography(paths: list[Path], encoding: str) -> tuple[BibData, list[
     return BibData(encoding=encoding, bibfiles=bibfiles, data=data), problems
 
 
+def parse_drafting(
+    paths: list[Path], encoding: str, draft: Drafter
+) -> tuple[BibData, dict[str, Work], list[Problem]]:
+    """:func:`parse_bibliography`, each entry drafted into its work and kept pickled as parsed.
+
+    The same entries, preamble, problems and files as :func:`parse_bibliography`
+    gives (a key seen in an earlier file is reported and left out), the
+    entries a :class:`PickledEntries`; and the draft of each entry's work.
+    """
+    entries = PickledEntries()
+    drafts: dict[str, Work] = {}
+    preamble: list[str] = []
+    bibfiles: dict[Path, BibFile] = {}
+    problems: list[Problem] = []
+    macros: object = None
+    for path in paths:
+        text = read_bib_text(path, encoding, report=True)
+        keys: dict[str, None] = {}
+        if text is not None:
+            found, macros = _parse_file(path, text, encoding, macros, problems, draft)
+            assert isinstance(found, _Drafting)
+            for key, work in found.drafts.items():
+                if key in entries:
+                    problems.append(
+                        Problem(BibliographyDataError(f"repeated bibliography entry: {key}"), path)
+                    )
+                    continue
+                keys[key] = None
+                entries.add_from(found.entries, key)
+                drafts[key] = work
+            preamble.extend(found.preamble_list)
+        bibfiles[path] = BibFile(mtime=_mtime(path), keys=keys)
+    data = BibliographyData()
+    data.entries = entries
+    data.add_to_preamble(*preamble)
+    return BibData(encoding=encoding, bibfiles=bibfiles, data=data), drafts, problems
+
+
 def _parse_file(
-    path: Path, text: str, encoding: str, macros: object, problems: list[Problem]
+    path: Path,
+    text: str,
+    encoding: str,
+    macros: object,
+    problems: list[Problem],
+    draft: Drafter | None = None,
 ) -> tuple[BibliographyData, object]:
     """The entries of one file, and the macros known after it."""
     with pybtex.errors.capture() as captured:
-        parser = _parser(path, encoding, macros)
+        parser = _parser(path, encoding, macros, draft)
         failure = _parse_text(parser, text)
     if failure is None and not captured and len(parser.data.entries) >= _entries_in(text):
         return parser.data, parser.macros
     # Something is wrong: again, one entry at a time.
-    parser = _parser(path, encoding, macros)
+    parser = _parser(path, encoding, macros, draft)
     starts = [0, *(m.start() for m in _AT_LINE_START.finditer(text) if m.start() > 0)]
     line = 1
     for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
@@ -219,9 +376,11 @@ def _entries_in(text: str) -> int:
     return sum(1 for match in _COMMAND.finditer(text) if match[1].lower() not in _NOT_ENTRIES)
 
 
-def _parser(path: Path, encoding: str, macros: object) -> Parser:
+def _parser(path: Path, encoding: str, macros: object, draft: Drafter | None = None) -> Parser:
     parser = Parser(encoding) if macros is None else Parser(encoding, macros=macros)
     parser.filename = str(path)
+    if draft is not None:
+        parser.data = _Drafting(draft)
     return parser
 
 

@@ -96,11 +96,14 @@ class BookState:
         return rendered
 
     def drop_rich_text(self, key: str) -> None:
-        """Forget the rich text of *key*, rendered for good (it is made again if asked).
+        """Forget the rich text of *key*, rendered for good; its plain text is kept.
 
         A large book's entries would otherwise stay until the build ends, in
-        the way of every garbage collection.
+        the way of every garbage collection. The plain text (search, the
+        lists' nodes) is taken first, so that the entry is not formatted again.
         """
+        if key in self.formatted:
+            self.entry_text(key)
         self.formatted.pop(key, None)
 
     def entry_text(self, key: str) -> str:

@@ -19,6 +19,7 @@ labels), computed once per build after reading (``env-get-updated``, or
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -50,7 +51,15 @@ from sphinx_ext._links import link_problem
 from sphinx_ext._matching import LabelIndex, Status
 from sphinx_ext._parser import Item as ParsedItem
 from sphinx_ext._parser import parse_items
-from sphinx_ext._works import Category, Work, build_works, letters_over
+from sphinx_ext._works import (
+    TYPE_CATEGORIES,
+    Category,
+    Work,
+    build_works,
+    draft_work,
+    letter_works,
+    letters_over,
+)
 from sphinx_ext.build_state import BookState, BuildState
 from sphinx_ext.chapters import Chapters, find_chapters, in_reading_order
 from sphinx_ext.diagnostics import Subtype, shorten, warn
@@ -59,6 +68,7 @@ from sphinx_ext.nodes import (
     chapter_references,
     citation_frequency,
     citation_map,
+    preorder,
     source_citation,
     source_note,
     works_cited,
@@ -158,7 +168,7 @@ class CitationsDomain(Domain):
         placements: set[str] = set()
         known = self.works
         places = _Places()
-        for node in document.findall(_collected_or_place):
+        for node in preorder(document):
             if isinstance(node, nodes.section | nodes.paragraph):
                 places.count(node)
             elif isinstance(node, source_citation):
@@ -208,10 +218,21 @@ class CitationsDomain(Domain):
 
     # -- the bibliography and the book, once per build -----------------------
 
-    def load_works(self, builder: Builder | None = None) -> BuildState:
-        """A new :class:`BuildState`: the works and their label index, from the bibliography."""
+    def load_works(
+        self, builder: Builder | None = None, drafts: Mapping[str, Work] | None = None
+    ) -> BuildState:
+        """A new :class:`BuildState`: the works and their label index, from the bibliography.
+
+        *drafts* are the works drafted as the bibliography was parsed
+        (:func:`sphinx_ext.bibliography.load_bibliography`), if it was.
+        """
         entries = bibliography.bibdata(self.env).data.entries
-        works = build_works(entries, _type_categories(self.env.config))
+        if drafts is not None:
+            works = letter_works(drafts)
+        else:
+            works = build_works(entries, _type_categories(self.env.config))
+        if builder is not None:
+            entries = bibliography.keep_entries_pickled(self.env, builder)
         self._state = BuildState(builder, entries, works, LabelIndex(works))
         return self._state
 
@@ -453,23 +474,6 @@ def get_domain(env: BuildEnvironment) -> CitationsDomain:
     return cast("CitationsDomain", env.get_domain(CitationsDomain.name))
 
 
-def _collected(node: nodes.Node) -> bool:
-    return isinstance(
-        node,
-        source_citation
-        | source_note
-        | chapter_references
-        | works_cited
-        | citation_frequency
-        | bibtex_bibliography
-        | citation_map,
-    ) or (isinstance(node, nodes.Element) and node.get("refdomain") == "cite")
-
-
-def _collected_or_place(node: nodes.Node) -> bool:
-    return isinstance(node, nodes.section | nodes.paragraph) or _collected(node)
-
-
 class _Places:
     """Where a document's citations stand: their sections and paragraph numbers.
 
@@ -675,13 +679,17 @@ def _place(listing: nodes.Element, item: nodes.Element, *, early: bool) -> None:
 
 
 def load_works(app: Sphinx) -> None:
-    """``builder-inited``, after the bibliography is parsed: the works, once per build.
+    """``builder-inited``: the bibliography parsed (where it changed) and its works, once per build.
 
     Every URL that will not be a link (:mod:`sphinx_ext._links`) is reported
     at its entry, in every build.
     """
     domain = get_domain(app.env)
-    domain.load_works(app.builder)
+    categories = {**TYPE_CATEGORIES, **_type_categories(app.config)}
+    drafts = bibliography.load_bibliography(
+        app, functools.partial(draft_work, type_categories=categories)
+    )
+    domain.load_works(app.builder, drafts)
     unlinked = [
         (key, work.url, problem)
         for key, work in domain.works.items()

@@ -30,6 +30,8 @@ writing (a contents entry, a page title) show no text. When written::
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from docutils import nodes
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "formatted_entry",
     "line_of",
     "linked_text",
+    "preorder",
     "reference_entry",
     "references_list",
     "references_title",
@@ -84,10 +87,7 @@ class formatted_entry(nodes.inline):  # noqa: N801
 
     Each builder renders the pybtex-formatted entry itself, once per build
     (:mod:`sphinx_ext.rendering.entries`): the text is there for search and
-    ``astext()``. In an HTML list filled when written it also holds the
-    entry's ``label`` and back-link ``targets`` (``(label, URI)`` pairs),
-    written with it (:attr:`Saving.LINKS_AS_MARKUP
-    <sphinx_ext.savings.Saving.LINKS_AS_MARKUP>`).
+    ``astext()``.
     """
 
 
@@ -162,6 +162,21 @@ PLACEHOLDERS: tuple[type[nodes.Element], ...] = (
     works_cited,
     source_note,
 )
+
+
+def preorder(node: nodes.Node) -> Iterator[nodes.Node]:
+    """*node* and every node under it, in document order: ``node.findall()``, walked in one loop.
+
+    docutils' ``findall`` with a condition other than a class nests a
+    generator for each node, at every level; a walk over every document
+    of a large book is cheaper as one loop over a stack.
+    """
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, nodes.Element):
+            stack.extend(reversed(current.children))
 
 
 def line_of(node: nodes.Node) -> int | None:

@@ -50,6 +50,7 @@ from sphinx_ext.nodes import (
     citation_map_picture,
     formatted_entry,
     linked_text,
+    preorder,
     reference_entry,
     references_list,
     references_title,
@@ -71,10 +72,12 @@ __all__ = [
     "BACKLINK_SEPARATOR",
     "ITEM_SEPARATOR",
     "ItemLink",
+    "ListedEntry",
     "WorksCitedContents",
     "backlinks_node",
     "citation_when_written",
     "entries_listed_elsewhere",
+    "entries_when_written",
     "expand_when_written",
     "fill_list_when_written",
     "item_node",
@@ -91,7 +94,7 @@ def place_on_page(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     placer = _placer_for(app.builder, docname)
     later = uses(app.builder, Saving.CITATIONS_WHEN_WRITTEN)
     # One walk over the tree; the nodes are changed after it, not during.
-    for node in list(doctree.findall(_to_place)):
+    for node in [node for node in preorder(doctree) if _to_place(node)]:
         if isinstance(node, source_citation):
             if later:
                 placer.leave_for_writer(node)
@@ -194,6 +197,37 @@ def fill_list_when_written(builder: Builder, listing: nodes.Element) -> None:
     if page is not None and not listing.children:
         assert isinstance(listing, references_list)
         _placer_for(builder, page).fill_list(listing)
+
+
+class ListedEntry(NamedTuple):
+    """A References entry the HTML writer writes as markup, no node made for it.
+
+    :attr:`Saving.LINKS_AS_MARKUP <sphinx_ext.savings.Saving.LINKS_AS_MARKUP>`:
+    what :meth:`PagePlacer.entry` would make its ``reference_entry`` of.
+    """
+
+    #: The entry's ``id`` (the target of the citations' links).
+    node_id: str
+    key: str
+    #: The style's label with its space (``"[KL93] "``), or "".
+    label: str
+    #: Each back-link's label and URI.
+    targets: tuple[tuple[str, str], ...]
+
+
+def entries_when_written(
+    builder: Builder, listing: nodes.Element
+) -> list[ListedEntry | nodes.Element] | None:
+    """A writer's visit: a list left for the writer, as its entries (``None``: not left).
+
+    An entry with a note is its nodes (a note is parsed content); any other,
+    where the HTML writer writes links as markup, a :class:`ListedEntry`.
+    """
+    page = listing.get("page")
+    if page is None or listing.children:
+        return None
+    assert isinstance(listing, references_list)
+    return _placer_for(builder, page).listed_entries(listing)
 
 
 def release_when_written(node: nodes.Element) -> None:
@@ -488,56 +522,48 @@ class PagePlacer:
         return listing
 
     def fill_list(self, listing: nodes.Element) -> None:
-        """Give a references list its entries.
-
-        A list filled by the writer's visit holds each entry without a note as
-        one node, its label, markup and back-links written by the HTML writer,
-        where that saving is used (:attr:`Saving.LINKS_AS_MARKUP
-        <sphinx_ext.savings.Saving.LINKS_AS_MARKUP>`).
-        """
-        as_markup = (
-            listing.get("page") is not None
-            and uses(self.builder, Saving.LINKS_AS_MARKUP)
-            and uses(self.builder, Saving.ENTRY_MARKUP)
-        )
+        """Give a references list its entries, as nodes (:meth:`listed_entries`: as markup)."""
         for entry in self.book.references(listing["chapter"]):
             listing += self.entry(
-                entry,
-                listing["id_prefix"],
-                listing["backlinks"],
-                listing["chapter"],
-                as_markup=as_markup,
+                entry, listing["id_prefix"], listing["backlinks"], listing["chapter"]
             )
 
+    def listed_entries(self, listing: nodes.Element) -> list[ListedEntry | nodes.Element] | None:
+        """The entries of a list left for the writer, where it writes them as markup.
+
+        ``None`` where it does not (the list is then filled with nodes,
+        :meth:`fill_list`).
+        """
+        if not (
+            uses(self.builder, Saving.LINKS_AS_MARKUP) and uses(self.builder, Saving.ENTRY_MARKUP)
+        ):
+            return None
+        chapter: str = listing["chapter"]
+        id_prefix: str = listing["id_prefix"]
+        backlinks: bool = listing["backlinks"]
+        listed: list[ListedEntry | nodes.Element] = []
+        for entry in self.book.references(chapter):
+            if entry.note:
+                listed.append(self.entry(entry, id_prefix, backlinks, chapter))
+                continue
+            label = self.state.label_in(chapter, entry.key)
+            listed.append(
+                ListedEntry(
+                    id_prefix + self.book.anchors[entry.key],
+                    entry.key,
+                    f"[{label}] " if label else "",
+                    self.backlink_targets(entry.backrefs) if backlinks and entry.backrefs else (),
+                )
+            )
+        return listed
+
     def entry(
-        self,
-        entry: ReferenceEntry,
-        id_prefix: str,
-        backlinks: bool,
-        chapter: str,
-        *,
-        as_markup: bool = False,
+        self, entry: ReferenceEntry, id_prefix: str, backlinks: bool, chapter: str
     ) -> reference_entry:
         node = reference_entry(
             "", ids=[id_prefix + self.book.anchors[entry.key]], classes=["source-reference"]
         )
         targets = self.backlink_targets(entry.backrefs) if backlinks and entry.backrefs else ()
-        if as_markup and not entry.note:
-            # One node, whose HTML visitor writes the label, the entry's markup and
-            # the back-links (a note is parsed content: its entry is made of nodes).
-            label = self.state.label_in(chapter, entry.key)
-            node += nodes.paragraph(
-                "",
-                "",
-                formatted_entry(
-                    "",
-                    self.state.entry_text(entry.key),
-                    key=entry.key,
-                    label=f"[{label}] " if label else "",
-                    targets=targets,
-                ),
-            )
-            return node
         paragraph = self.formatted(
             entry.key, self.note(chapter, entry) if entry.note else None, chapter=chapter
         )
@@ -623,8 +649,17 @@ class PagePlacer:
         head += _row(nodes.Text("Work"), nodes.Text("Chapters Referenced"))
         group += head
         body = nodes.tbody()
+        # Made to be written with the page, by the HTML writer where it writes links as markup.
+        as_markup = uses(self.builder, Saving.LINKS_AS_MARKUP)
         for key, chapters in rows:
-            body += _row(self.short_work(key), *self.chapter_links(chapters, key))
+            if as_markup:
+                pieces = self.chapter_pieces(chapters, key)
+                links: list[nodes.Node] = [
+                    linked_text("", "".join(text for text, _ in pieces), pieces=pieces)
+                ]
+            else:
+                links = self.chapter_links(chapters, key)
+            body += _row(self.short_work(key), *links)
         group += body
         return table
 
@@ -716,12 +751,18 @@ class PagePlacer:
 
     def chapter_links(self, docnames: tuple[str, ...], key: str) -> list[nodes.Node]:
         """The chapters citing *key*, each a link to the work's entry in its list."""
-        out: list[nodes.Node] = []
+        return [_link_or_text(text, uri) for text, uri in self.chapter_pieces(docnames, key)]
+
+    def chapter_pieces(
+        self, docnames: tuple[str, ...], key: str
+    ) -> tuple[tuple[str, str | None], ...]:
+        """:meth:`chapter_links` as ``(text, URI)`` pieces (for a ``linked_text``)."""
+        pieces: list[tuple[str, str | None]] = []
         for position, docname in enumerate(docnames):
             if position:
-                out.append(nodes.Text(", "))
-            out.append(self.chapter_link(docname, self.book.by_docname[docname].label, key))
-        return out
+                pieces.append((", ", None))
+            pieces.append((self.book.by_docname[docname].label, self.chapter_uri(docname, key)))
+        return tuple(pieces)
 
     def chapter_link(self, docname: str, text: str, key: str | None = None) -> nodes.Node:
         """*text* linking to the chapter, or to *key*'s entry in its References."""
@@ -735,13 +776,19 @@ class PagePlacer:
         return self.uri(docname)
 
     def chapter_phrase(self, chapters: list[Chapter], key: str | None = None) -> list[nodes.Node]:
-        """:func:`~sphinx_ext._book.join_chapters`, each chapter shown a link."""
-        return [
-            nodes.Text(part)
+        """:func:`~sphinx_ext._book.join_chapters`, each chapter shown a link.
+
+        Where the HTML writer writes links as markup, one ``linked_text``.
+        """
+        pieces = tuple(
+            (part, None)
             if isinstance(part, str)
-            else self.chapter_link(part.docname, part.label, key)
+            else (part.label, self.chapter_uri(part.docname, key))
             for part in chapter_phrase(chapters)
-        ]
+        )
+        if uses(self.builder, Saving.LINKS_AS_MARKUP):
+            return [linked_text("", "".join(text for text, _ in pieces), pieces=pieces)]
+        return [_link_or_text(text, uri) for text, uri in pieces]
 
     def works_cited(self, min_chapters: int, anchor: str = "") -> nodes.Element:
         """The whole Works Cited; *anchor* names the section it stands in (contents)."""
@@ -820,6 +867,17 @@ class PagePlacer:
         *as_markup*: held as ``(text, URI)`` pieces the HTML writer writes
         (:attr:`Saving.LINKS_AS_MARKUP <sphinx_ext.savings.Saving.LINKS_AS_MARKUP>`).
         """
+        pieces = self._cited_in_pieces(key, docnames)
+        line = nodes.paragraph("", "", classes=["works-cited-chapters"])
+        if as_markup:
+            line += linked_text("", "".join(text for text, _ in pieces), pieces=pieces)
+        else:
+            line.extend(_link_or_text(text, uri) for text, uri in pieces)
+        return line
+
+    def _cited_in_pieces(
+        self, key: str, docnames: tuple[str, ...]
+    ) -> tuple[tuple[str, str | None], ...]:
         chapters = [self.book.by_docname[docname] for docname in docnames]
         numbered = [chapter for chapter in chapters if chapter.number]
         pieces: list[tuple[str, str | None]] = [("Cited in ", None)]
@@ -836,12 +894,7 @@ class PagePlacer:
             else:
                 pieces += [("\u201c", None), link, ("\u201d", None)]
         pieces.append((".", None))
-        line = nodes.paragraph("", "", classes=["works-cited-chapters"])
-        if as_markup:
-            line += linked_text("", "".join(text for text, _ in pieces), pieces=tuple(pieces))
-        else:
-            line.extend(_link_or_text(text, uri) for text, uri in pieces)
-        return line
+        return tuple(pieces)
 
     def by_category(self) -> nodes.section:
         section = _section("works-cited-categories", "Sources by Category")
@@ -888,11 +941,24 @@ class PagePlacer:
 
     def _category_words(self, keys: list[str]) -> str:
         """The text of the category list of *keys*: each text node's, a line each."""
-        # Each item made and dropped in turn: a search index of the same words,
-        # without the list's nodes living until the page is written.
-        return "\n".join(
-            text.astext() for key in keys for text in self._category_item(key).findall(nodes.Text)
-        )
+        # A search index of the same words, without the list's nodes living
+        # until the page is written. With the entries' markup, each item's
+        # text nodes are known without making them: its label, its entry's
+        # text, and the pieces of its "Cited in" line.
+        if not uses(self.builder, Saving.ENTRY_MARKUP):
+            return "\n".join(
+                text.astext()
+                for key in keys
+                for text in self._category_item(key).findall(nodes.Text)
+            )
+        lines = []
+        for key in keys:
+            label = self.state.label_in(None, key)
+            if label:
+                lines.append(f"[{label}] ")
+            lines.append(self.state.entry_text(key))
+            lines.extend(text for text, _ in self._cited_in_pieces(key, self._chapters_citing[key]))
+        return "\n".join(lines)
 
 
 def _drop_section(section: nodes.section) -> None:

@@ -45,10 +45,14 @@ class Saving(enum.StrEnum):
     #: HTML: what the writer's visit makes only to write it at once is written
     #: as markup, the same the translator writes for its nodes, no node made
     #: (``rendering.html``, ``rendering.entries``): a citation held for the
-    #: writer (above), its items and links; a References entry filled by the
-    #: writer (below), its label, entry and back-links in one node; a Works
-    #: Cited category's "Cited in Chapters …" links. At 200 chapters: 10,000
-    #: citations, 11,300 entries with 23,600 back-links, 20,000 chapter links.
+    #: writer (above), its items and links; the entries of a References list
+    #: filled by the writer (below), each its label, entry and back-links
+    #: between the translator's own tags of an entry and its paragraph; the
+    #: Works Cited's chapter links (frequency table, "Shares sources with",
+    #: "Cited in Chapters …"). A link's or an item's tag is made once a page
+    #: with stand-ins for its values (``rendering.html._filled``). At 200
+    #: chapters: 10,000 citations, 17,000 entries with 23,600 back-links,
+    #: some 30,000 chapter links.
     LINKS_AS_MARKUP = "links-as-markup"
     #: HTML, LaTeX: a chapter's References list gets its entries when the
     #: writer reaches it, and drops them once written
@@ -78,6 +82,13 @@ class Saving(enum.StrEnum):
     #: loaded it, not sent back with each chunk of documents read in a forked
     #: process (``bibliography.load_bibliography``).
     BIBLIOGRAPHY_PICKLED_ONCE = "bibliography-pickled-once"
+    #: Every build: once the works are built from them, the bibliography's
+    #: entries are kept pickled, one ``bytes`` an entry, and unpickled when
+    #: looked up (``bibliography.PickledEntries``): pybtex's some twenty
+    #: objects an entry are then not walked by each of the garbage
+    #: collector's full collections, nor pickled with the environment, nor
+    #: freed when the process ends.
+    ENTRIES_PICKLED = "entries-pickled"
 
 
 #: The builders that write HTML pages (EPUB writes HTML too, but reworks the tree
@@ -96,6 +107,7 @@ BUILDERS: Final[dict[Saving, frozenset[str] | None]] = {
     Saving.LATIN1_PAGES: HTML_PAGES,
     Saving.PARTS_AFTER_PAGE: HTML_PAGES,
     Saving.BIBLIOGRAPHY_PICKLED_ONCE: None,
+    Saving.ENTRIES_PICKLED: None,
 }
 
 

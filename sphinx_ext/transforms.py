@@ -35,6 +35,7 @@ from sphinx_ext.nodes import (
     REFERENCES_SECTION,
     chapter_references,
     line_of,
+    preorder,
     references_title,
     source_citation,
     works_cited,
@@ -96,7 +97,7 @@ class SourceCitations(SphinxTransform):
             self.config.citations_auto_references
             and not placed
             and docname != self.config.root_doc
-            and (citations or next(self.document.findall(_cites_or_includes), None))
+            and (citations or any(_cites_or_includes(node) for node in preorder(self.document)))
         ):
             _add_references_section(self.document, docname, self.config.citations_references_title)
 
@@ -197,7 +198,7 @@ def _one_placement_each(document: nodes.document) -> bool:
     document places its chapter's References itself.
     """
     seen: dict[type[nodes.Node], nodes.Node] = {}
-    for node in list(document.findall(_placement)):
+    for node in [node for node in preorder(document) if _placement(node)]:
         first = seen.setdefault(type(node), node)
         if first is node:
             continue

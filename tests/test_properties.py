@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import shutil
@@ -38,6 +39,7 @@ from sphinx_ext._parser import (
     find_citations,
     parse_items,
 )
+from sphinx_ext._works import TYPE_CATEGORIES, Category, build_works, draft_work, letter_works
 from sphinx_ext.nodes import source_citation
 from tests.conftest import ROOTS
 
@@ -312,3 +314,66 @@ def test_a_ten_thousand_character_citation_is_quoted_cut(reader: Reader) -> None
         assert "example.md:3: WARNING:" in warning
         assert len(warning) < len(str(reader.page)) + 300, warning
         assert "…" in warning
+
+
+def _drafted(content: bytes, tmp_path: Path, split: bool) -> tuple[list[Path], object, object]:
+    """*content* as one file, or cut in two files at an entry; both parses of them."""
+    text = content.decode("utf-8", errors="replace")
+    starts = [m.start() for m in re.finditer(r"^@", text, re.MULTILINE)]
+    # Cut in two, the second file repeating the first's entries after its own.
+    files = [text]
+    if split and len(starts) > 2:
+        cut = starts[len(starts) // 2]
+        files = [text[:cut], text[cut:] + text[:cut]]
+    paths = []
+    for number, part in enumerate(files):
+        (tmp_path / f"{number}.bib").write_text(part, encoding="utf-8")
+        paths.append(tmp_path / f"{number}.bib")
+    categories = {**TYPE_CATEGORIES, "misc": Category.STANDARD}
+    whole = bibliography.parse_bibliography(paths, "utf-8")
+    drafted = bibliography.parse_drafting(
+        paths, "utf-8", functools.partial(draft_work, type_categories=categories)
+    )
+    return paths, whole, drafted
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(damaged_bib(), st.booleans())
+def test_a_bib_parsed_drafting_gives_what_the_whole_parse_gives(
+    tmp_path: Path, records: Records, damaged: tuple[bytes, set[str]], split: bool
+) -> None:
+    # Saving.ENTRIES_PICKLED: entries drafted and pickled as parsed, never all alive at once.
+    _, (data, problems), (kept, drafts, drafted_problems) = _drafted(damaged[0], tmp_path, split)
+    entries = kept.data.entries
+    assert isinstance(entries, bibliography.PickledEntries)
+    assert list(entries) == list(data.data.entries)
+    assert all(entries[key] == data.data.entries[key] for key in entries)
+    assert all(entries[key.upper()] == data.data.entries[key] for key in entries)
+    assert all(key.swapcase() in entries for key in entries) and "no such key" not in entries
+    assert kept.data.preamble_list == data.data.preamble_list
+    assert {path: list(f.keys) for path, f in kept.bibfiles.items()} == {
+        path: list(f.keys) for path, f in data.bibfiles.items()
+    }
+    assert [(str(p.error), p.path, p.first_line) for p in drafted_problems] == [
+        (str(p.error), p.path, p.first_line) for p in problems
+    ]
+    categories = {"misc": Category.STANDARD}
+    assert letter_works(drafts) == build_works(data.data.entries, categories)
+
+
+def test_entries_kept_pickled_are_new_entries_at_each_lookup(tmp_path: Path) -> None:
+    _, (data, _), (kept, _, _) = _drafted(BOOK_BIB.read_bytes(), tmp_path, split=True)
+    entries = kept.data.entries
+    key = next(iter(entries))
+    assert entries[key] == data.data.entries[key] and entries[key] is not entries[key]
+    # What another extension does with a looked-up entry stays with it.
+    entries[key].fields["title"] = "Changed"
+    assert entries[key].fields["title"] == data.data.entries[key].fields["title"]
+    assert len(entries) == len(data.data.entries) > 70
+    with pytest.raises(KeyError):
+        entries["no such key"]

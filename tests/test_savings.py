@@ -180,6 +180,41 @@ def test_links_written_as_markup_are_the_bytes_the_translator_writes(
     assert ("title=" in page.split("source-ref reference internal")[1][:200]) != previews
 
 
+@pytest.mark.parametrize("builder", ["html", "singlehtml"])
+def test_links_as_markup_keep_to_a_translator_whose_tags_are_its_own(
+    tmp_path: Path, builder: str
+) -> None:
+    # The links' tags are made once a page with stand-ins for their values
+    # (rendering.html._filled); a translator whose starttag does not keep the
+    # stand-ins gets each tag made by its own starttag, as its nodes would.
+    srcdir = copy_root("escaping", tmp_path / "src")
+    conf = srcdir / "conf.py"
+    conf.write_text(
+        conf.read_text(encoding="utf-8")
+        + "\nfrom sphinx.writers.html5 import HTML5Translator\n\n\n"
+        "class OwnTags(HTML5Translator):\n"
+        "    def starttag(self, *args, **kwargs):\n"
+        "        return super().starttag(*args, **kwargs).replace('\\x00', '')\n\n\n"
+        "def setup(app):\n"
+        f"    app.set_translator({builder!r}, OwnTags, override=True)\n",
+        encoding="utf-8",
+    )
+    pages = {}
+    for off in ([], [Saving.LINKS_AS_MARKUP.value]):
+        app = build_app(
+            srcdir,
+            builder,
+            freshenv=True,
+            confoverrides={"citations_savings_off": off},
+            builddir=tmp_path / f"out-{bool(off)}",
+        )
+        pages[bool(off)] = written(Path(app.outdir))
+    assert pages[True] == pages[False]
+    page = pages[False]["chapter.html" if builder == "html" else "index.html"].decode()
+    assert 'class="source-ref reference internal" href="' in page
+    assert 'class="source-backlink reference internal" href="' in page
+
+
 def test_parallel_reading_is_the_same_with_the_bibliography_pickled_by_every_reader(
     tmp_path: Path,
 ) -> None:
@@ -278,3 +313,71 @@ def test_a_failed_build_keeps_its_error_and_the_next_build_writes_the_parts(
     conf.write_text(plain_conf, encoding="utf-8")
     build_app(srcdir, "html", builddir=tmp_path / "out")
     assert page.read_bytes() == whole
+
+
+# Appended to a root's conf.py: the text of each Works Cited category (its list's
+# text nodes, or the part held for search in their place), as another extension sees it.
+CATEGORY_TEXT = """
+
+def setup(app):
+    import json
+    from pathlib import Path
+
+    from docutils import nodes
+
+    def probe(app, doctree, docname):
+        found = {}
+        for section in doctree.findall(nodes.section):
+            ids = section["ids"]
+            if ids and ids[0].startswith("works-cited-") and ids[0] != "works-cited-categories":
+                lists = [n for n in section.children if not isinstance(n, nodes.title)]
+                found[ids[0]] = "\\n".join(
+                    text.astext() for node in lists for text in node.findall(nodes.Text)
+                )
+        with open(Path(app.outdir).parent / "categories.json", "a", encoding="utf-8") as out:
+            out.write(json.dumps(found) + "\\n")
+
+    app.connect("doctree-resolved", probe, priority=900)
+"""
+
+
+def test_a_category_held_for_search_has_the_text_of_its_list(tmp_path: Path) -> None:
+    texts = []
+    for off in ([], [Saving.PARTS_AFTER_PAGE.value]):
+        destination = tmp_path / ("-".join(off) or "default")
+        srcdir = copy_root("chapters", destination)
+        conf = srcdir / "conf.py"
+        conf.write_text(conf.read_text(encoding="utf-8") + CATEGORY_TEXT, encoding="utf-8")
+        build_app(
+            srcdir,
+            "html",
+            freshenv=True,
+            confoverrides={"citations_savings_off": off},
+            builddir=destination / "out",
+        )
+        lines = (destination / "out" / "categories.json").read_text(encoding="utf-8")
+        found: dict[str, str] = {}
+        for line in lines.splitlines():
+            found.update(json.loads(line))
+        texts.append({k: v for k, v in found.items() if not k.startswith("works-cited-ch")})
+    held, whole = texts
+    assert held == whole
+    assert any("Cited in" in text for text in held.values())
+
+
+def test_each_entry_is_formatted_once_a_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sphinx_ext import build_state
+
+    formatted: list[str] = []
+    original = build_state.format_entry
+
+    def counting(work, entry):  # type: ignore[no-untyped-def]
+        formatted.append(work.key)
+        return original(work, entry)
+
+    monkeypatch.setattr(build_state, "format_entry", counting)
+    srcdir = copy_root("chapters", tmp_path / "src")
+    build_app(srcdir, "html", freshenv=True, builddir=tmp_path / "out")
+    assert formatted and len(formatted) == len(set(formatted))

@@ -87,7 +87,7 @@ def register_nodes(app: Sphinx) -> None:
     """Every node type with its visitors, for every builder family."""
     _for_all(app, source_citation, html.CITATION, latex.CITATION, generic.PASS)
     _for_all(app, source_item, html.ITEM, latex.ITEM, generic.PASS, epub_=epub.ITEM)
-    _for_all(app, references_list, html.LIST, latex.LIST, generic.LIST, epub_=epub.LIST)
+    _for_all(app, references_list, entries.HTML_LIST, latex.LIST, generic.LIST, epub_=epub.LIST)
     _for_all(app, reference_entry, html.ENTRY, latex.ENTRY, generic.ENTRY, epub_=epub.ENTRY)
     # Made for HTML and LaTeX only; elsewhere its plain text would do.
     _for_all(app, formatted_entry, entries.REUSED, entries.REUSED, generic.PASS)

@@ -23,27 +23,57 @@ from docutils import nodes
 from docutils.utils import new_document
 
 from sphinx_ext.domain import get_domain
-from sphinx_ext.rendering.html import backlinks_markup, in_latin1, text_markup
+from sphinx_ext.nodes import reference_entry
+from sphinx_ext.placing import entries_when_written
+from sphinx_ext.rendering.html import LIST, backlinks_markup, in_latin1, text_markup
 from sphinx_ext.savings import Saving, uses
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-__all__ = ["REUSED", "render_before_parallel_writing"]
+__all__ = ["HTML_LIST", "REUSED", "render_before_parallel_writing"]
 
 
 def _visit_reused(self: Any, node: nodes.Element) -> None:
-    label, targets = node.get("label"), node.get("targets")
-    if label is None and targets is None:
-        self.body.append(_markup(self, node["key"]))
-        raise nodes.SkipNode
-    # HTML, an entry of a list filled when written (Saving.LINKS_AS_MARKUP): the
-    # label, the entry and its back-links, as the translator writes their nodes.
-    out = [text_markup(self, label)] if label else []
-    out.append(_markup(self, node["key"]))
-    if targets:
-        out += [text_markup(self, " "), backlinks_markup(self, targets)]
-    self.body.append("".join(out))
+    self.body.append(_markup(self, node["key"]))
+    raise nodes.SkipNode
+
+
+def _visit_html_list(self: Any, node: nodes.Element) -> None:
+    """HTML: a References list; one left for the writer gets its entries here.
+
+    Where links are written as markup (:attr:`Saving.LINKS_AS_MARKUP
+    <sphinx_ext.savings.Saving.LINKS_AS_MARKUP>`) no node is made for an
+    entry: each is written as the translator writes its nodes, a
+    ``reference_entry`` holding a paragraph, by the translator's own
+    visitors of the two (on one pair of nodes, given each entry's id in
+    turn) around the entry's label, markup and back-links. An entry with a
+    note is its nodes, walked in its place.
+    """
+    listed = entries_when_written(self.builder, node)
+    if listed is None:
+        LIST[0](self, node)
+        return
+    self.visit_enumerated_list(node)
+    paragraph = nodes.paragraph()
+    item = reference_entry("", paragraph, classes=["source-reference"])
+    item.parent = node  # some visitors look at the parent
+    for entry in listed:
+        if isinstance(entry, nodes.Element):
+            node += entry
+            entry.walkabout(self)
+            continue
+        item["ids"] = [entry.node_id]
+        self.dispatch_visit(item)
+        self.dispatch_visit(paragraph)
+        out = [text_markup(self, entry.label)] if entry.label else []
+        out.append(_markup(self, entry.key))
+        if entry.targets:
+            out += [text_markup(self, " "), backlinks_markup(self, entry.targets)]
+        self.body.append("".join(out))
+        self.dispatch_departure(paragraph)
+        self.dispatch_departure(item)
+    LIST[1](self, node)
     raise nodes.SkipNode
 
 
@@ -94,3 +124,5 @@ def render_before_parallel_writing(app: Sphinx, doctree: nodes.document, docname
 
 #: Writers that collect their output in ``self.body`` (HTML, LaTeX).
 REUSED = (_visit_reused, None)
+#: The HTML translator's References list.
+HTML_LIST = (_visit_html_list, LIST[1])

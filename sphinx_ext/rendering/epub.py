@@ -81,11 +81,11 @@ def _visit_backlinks(self: HTML5Translator, node: nodes.Element) -> None:
 
 def _visit_list(self: HTML5Translator, node: nodes.Element) -> None:
     self.body.append('<div class="source-bibliography" role="doc-bibliography">\n')
-    html_rendering.LIST[0](self, node)  # type: ignore[arg-type]
+    html_rendering.LIST[0](self, node)
 
 
 def _depart_list(self: HTML5Translator, node: nodes.Element) -> None:
-    html_rendering.LIST[1](self, node)  # type: ignore[arg-type]
+    html_rendering.LIST[1](self, node)
     self.body.append("</div>\n")
 
 

@@ -8,7 +8,9 @@ the chapter's ``<ol>``, ``source-backlinks`` the links back to the text.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 from urllib.parse import quote
 
 from docutils import nodes
@@ -76,9 +78,7 @@ def _citation_markup(
     for position, link in enumerate(links):
         if position:
             out.append(text_markup(self, ITEM_SEPARATOR))
-        tag["ids"] = [link.node_id] if link.node_id else []
-        tag["classes"] = ["source-unresolved"] if link.key is None else []
-        out.append(self.starttag(tag, "span", "", CLASS="source-item"))
+        out.append(_item_tag(self, tag, link.node_id, unresolved=link.key is None))
         if link.uri is None:
             out.append(text_markup(self, link.shown))
         else:
@@ -97,14 +97,71 @@ def _link(
     title: str | None = None,
 ) -> str:
     """An internal link, as Sphinx's ``visit_reference`` writes one in running text."""
-    tag["ids"] = []
-    tag["classes"] = [kind] if kind else []
     href = uri or "#"
-    if title is None:
-        start = self.starttag(tag, "a", "", CLASS="reference internal", href=href)
-    else:
-        start = self.starttag(tag, "a", "", CLASS="reference internal", href=href, title=title)
+
+    def made(href: str, title: str | None = None) -> str:
+        tag["ids"] = []
+        tag["classes"] = [kind] if kind else []
+        if title is None:
+            return self.starttag(tag, "a", "", CLASS="reference internal", href=href)
+        return self.starttag(tag, "a", "", CLASS="reference internal", href=href, title=title)
+
+    values = (href,) if title is None else (href, title)
+    start = _filled(self, ("a", kind, title is not None), values, made)
     return start + text_markup(self, shown) + "</a>"
+
+
+def _item_tag(
+    self: HTML5Translator, tag: nodes.Element, node_id: str | None, *, unresolved: bool
+) -> str:
+    """The opening tag of a citation's item (:func:`~sphinx_ext.placing.item_node`)."""
+
+    def made(node_id: str | None = None) -> str:
+        tag["ids"] = [node_id] if node_id else []
+        tag["classes"] = ["source-unresolved"] if unresolved else []
+        return self.starttag(tag, "span", "", CLASS="source-item")
+
+    if not node_id:
+        return _filled(self, ("item", unresolved, False), (), made)
+    return _filled(self, ("item", unresolved, True), (node_id,), made)
+
+
+#: Stand-ins for attribute values in a tag made once per page (:func:`_filled`).
+_SLOTS = ("\x00", "\x01")
+#: translator → (kind of tag → the tag cut where its values go, or () where it cannot be).
+_TAGS: weakref.WeakKeyDictionary[HTML5Translator, dict[tuple[object, ...], tuple[str, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _filled(
+    self: HTML5Translator,
+    kind: tuple[object, ...],
+    values: tuple[str, ...],
+    made: Callable[..., str],
+) -> str:
+    """The tag *made* (the translator's own ``starttag``) with *values*, the tag made once a page.
+
+    :attr:`Saving.LINKS_AS_MARKUP <sphinx_ext.savings.Saving.LINKS_AS_MARKUP>`:
+    thousands of links and items share a few shapes. The translator makes
+    each shape once, with stand-ins for its values, and each tag is that
+    shape with the values put in as ``starttag`` puts them (``attval``).
+    A translator whose tags do not keep the stand-ins, each once and in
+    order, makes every tag itself.
+    """
+    tags = _TAGS.setdefault(self, {})
+    cut = tags.get(kind)
+    if cut is None:
+        slots = _SLOTS[: len(values)]
+        shape = made(*slots)
+        pieces = re.split("(" + "|".join(slots) + ")", shape) if slots else [shape]
+        cut = tags[kind] = tuple(pieces[::2]) if pieces[1::2] == list(slots) else ()
+    if not cut:
+        return made(*values)
+    out = [cut[0]]
+    for value, piece in zip(values, cut[1:], strict=True):
+        out += [self.attval(value), piece]
+    return "".join(out)
 
 
 def text_markup(self: HTML5Translator, text: str) -> str:
@@ -137,13 +194,15 @@ def _depart_citation(self: HTML5Translator, node: nodes.Element) -> None:
     release_when_written(node)
 
 
-def _visit_list(self: HTML5Translator, node: nodes.enumerated_list) -> None:
+def _visit_list(self: HTML5Translator, node: nodes.Element) -> None:
+    # A list left for the writer is filled with nodes here; the HTML pages'
+    # visitor (rendering.entries) writes its entries as markup where it can.
     fill_list_when_written(self.builder, node)
-    self.visit_enumerated_list(node)
+    self.visit_enumerated_list(cast("nodes.enumerated_list", node))
 
 
-def _depart_list(self: HTML5Translator, node: nodes.enumerated_list) -> None:
-    self.depart_enumerated_list(node)
+def _depart_list(self: HTML5Translator, node: nodes.Element) -> None:
+    self.depart_enumerated_list(cast("nodes.enumerated_list", node))
     release_when_written(node)
 
 
@@ -264,10 +323,10 @@ def _visit_part(self: HTML5Translator, node: nodes.Element) -> None:
 
 CITATION = (_visit_citation, _depart_citation)
 ITEM = (_visit_item, _depart_span)
-LIST = (_visit_list, _depart_list)
 ENTRY = (_visit_entry, _depart_entry)
 BACKLINKS = (_visit_backlinks, _depart_span)
 LINKED_TEXT = (_visit_linked_text, None)
+LIST = (_visit_list, _depart_list)
 TITLE = (_visit_title, _depart_title)
 WHOLE_BOOK = (_visit_whole_book, _depart_whole_book)
 MAP = (_visit_map, None)
