@@ -8,6 +8,12 @@ into a ``citations.bibfile`` or ``citations.duplicate-key`` warning at the
 file and line. sphinxcontrib-bibtex then finds its cache up to date and does
 not parse again.
 
+Where :attr:`Saving.ENTRIES_PICKLED <sphinx_ext.savings.Saving.ENTRIES_PICKLED>`
+is used (the default), each entry is drafted into its work and kept pickled
+as it is parsed (:func:`parse_drafting`, :class:`PickledEntries`): no pybtex
+object outlives the parse, and sphinxcontrib-bibtex unpickles the entries
+its roles and directives look up.
+
 The files are read here too (:func:`read_bib_text`): a file that is not in
 ``bibtex_encoding`` (UTF-8 by default) is reported at the line and byte offset
 of its first undecodable byte and still loads, those bytes read as U+FFFD; a

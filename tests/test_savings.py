@@ -147,6 +147,32 @@ def test_the_works_cited_keeps_to_latin1_with_the_saving_only(tmp_path: Path) ->
     assert html.unescape(saved) == html.unescape(plain)
 
 
+def _escaping_root(tmp_path: Path, name: str, added: str) -> Path:
+    """The "escaping" root, with *added* at the end of its file *name*."""
+    srcdir = copy_root("escaping", tmp_path / "src")
+    path = srcdir / name
+    path.write_text(path.read_text(encoding="utf-8") + added, encoding="utf-8")
+    return srcdir
+
+
+def _links_as_markup_on_and_off(
+    tmp_path: Path, srcdir: Path, builder: str, overrides: dict[str, object]
+) -> tuple[dict[bool, dict[str, bytes]], list[str]]:
+    """*srcdir* built with links written as markup and without: the files, the warnings."""
+    pages, warnings = {}, []
+    for off in ([], [Saving.LINKS_AS_MARKUP.value]):
+        app = build_app(
+            srcdir,
+            builder,
+            freshenv=True,
+            confoverrides={"citations_savings_off": off, **overrides},
+            builddir=tmp_path / f"out-{bool(off)}",
+        )
+        warnings.append(app.warning.getvalue())
+        pages[bool(off)] = written(Path(app.outdir))
+    return pages, warnings
+
+
 @pytest.mark.parametrize("builder", ["html", "singlehtml"])
 @pytest.mark.parametrize("previews", [True, False])
 def test_links_written_as_markup_are_the_bytes_the_translator_writes(
@@ -154,25 +180,16 @@ def test_links_written_as_markup_are_the_bytes_the_translator_writes(
 ) -> None:
     # Every kind of item: linked, unresolved, and linked with markup to escape in
     # its text, its URI and (previews off) its title; and back-links.
-    srcdir = copy_root("escaping", tmp_path / "src")
-    chapter = srcdir / "chapter.md"
-    chapter.write_text(
-        chapter.read_text(encoding="utf-8")
-        + '\nAgain [Source: evil2025; Nobody, 1999] and [Source: O\'Brien & "Sons", 2001].\n'
+    srcdir = _escaping_root(
+        tmp_path,
+        "chapter.md",
+        '\nAgain [Source: evil2025; Nobody, 1999] and [Source: O\'Brien & "Sons", 2001].\n'
         "\n## A section\n\nOnce more [Source: evil2025, p. <5>].\n",
-        encoding="utf-8",
     )
-    pages = {}
-    for off in ([], [Saving.LINKS_AS_MARKUP.value]):
-        app = build_app(
-            srcdir,
-            builder,
-            freshenv=True,
-            confoverrides={"citations_savings_off": off, "citations_previews": previews},
-            builddir=tmp_path / f"out-{bool(off)}",
-        )
-        assert app.warning.getvalue().count("[citations.unknown]") == 2
-        pages[bool(off)] = written(Path(app.outdir))
+    pages, warnings = _links_as_markup_on_and_off(
+        tmp_path, srcdir, builder, {"citations_previews": previews}
+    )
+    assert [w.count("[citations.unknown]") for w in warnings] == [2, 2]
     assert pages[True] == pages[False]
     page = pages[False]["chapter.html" if builder == "html" else "index.html"].decode()
     assert page.count('class="source-unresolved source-item"') == 2
@@ -187,28 +204,17 @@ def test_links_as_markup_keep_to_a_translator_whose_tags_are_its_own(
     # The links' tags are made once a page with stand-ins for their values
     # (rendering.html._filled); a translator whose starttag does not keep the
     # stand-ins gets each tag made by its own starttag, as its nodes would.
-    srcdir = copy_root("escaping", tmp_path / "src")
-    conf = srcdir / "conf.py"
-    conf.write_text(
-        conf.read_text(encoding="utf-8")
-        + "\nfrom sphinx.writers.html5 import HTML5Translator\n\n\n"
+    srcdir = _escaping_root(
+        tmp_path,
+        "conf.py",
+        "\nfrom sphinx.writers.html5 import HTML5Translator\n\n\n"
         "class OwnTags(HTML5Translator):\n"
         "    def starttag(self, *args, **kwargs):\n"
         "        return super().starttag(*args, **kwargs).replace('\\x00', '')\n\n\n"
         "def setup(app):\n"
         f"    app.set_translator({builder!r}, OwnTags, override=True)\n",
-        encoding="utf-8",
     )
-    pages = {}
-    for off in ([], [Saving.LINKS_AS_MARKUP.value]):
-        app = build_app(
-            srcdir,
-            builder,
-            freshenv=True,
-            confoverrides={"citations_savings_off": off},
-            builddir=tmp_path / f"out-{bool(off)}",
-        )
-        pages[bool(off)] = written(Path(app.outdir))
+    pages, _ = _links_as_markup_on_and_off(tmp_path, srcdir, builder, {})
     assert pages[True] == pages[False]
     page = pages[False]["chapter.html" if builder == "html" else "index.html"].decode()
     assert 'class="source-ref reference internal" href="' in page
