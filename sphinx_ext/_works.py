@@ -44,6 +44,7 @@ __all__ = [
     "PlainFields",
     "Work",
     "build_works",
+    "categories_by_type",
     "draft_work",
     "first_family",
     "identifier",
@@ -304,8 +305,13 @@ def build_works(
     :data:`TYPE_CATEGORIES`. Cost is linear in the number of entries plus a
     sort within each group of works sharing label and year.
     """
-    categories = {**TYPE_CATEGORIES, **(type_categories or {})}
+    categories = categories_by_type(type_categories)
     return letter_works({key: draft_work(key, entry, categories) for key, entry in entries.items()})
+
+
+def categories_by_type(type_categories: Mapping[str, Category] | None) -> dict[str, Category]:
+    """Entry type → category: :data:`TYPE_CATEGORIES`, with *type_categories* over it."""
+    return {**TYPE_CATEGORIES, **(type_categories or {})}
 
 
 def letter_works(drafts: Mapping[str, Work]) -> dict[str, Work]:
@@ -410,7 +416,7 @@ def draft_work(key: str, entry: Entry, type_categories: Mapping[str, Category]) 
     """The :class:`Work` of one entry, without its letter (:func:`letter_works` gives it).
 
     *type_categories* is the whole mapping of entry types to categories
-    (:data:`TYPE_CATEGORIES` and the book's own). The work keeps nothing of
+    (:func:`categories_by_type`). The work keeps nothing of
     pybtex's objects: its fields are copied as text.
     """
     fields = PlainFields(entry.fields)

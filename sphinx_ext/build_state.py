@@ -114,13 +114,11 @@ class BookState:
         return found
 
     def label_in(self, chapter: str | None, key: str) -> str:
-        """The label *key*'s entry shows in *chapter*'s list (or the Works Cited's): "" in the
-        seed's look."""
-        if chapter is not None:
-            own = self.chapter_labels.get(chapter, {}).get(key)
-            if own is not None:
-                return own
-        return self.style_labels.get(key, "")
+        """What *key*'s entry starts with in *chapter*'s list (or the Works Cited's): its
+        style's label and a space (``"[KL93] "``), or "" in the seed's look."""
+        own = self.chapter_labels.get(chapter, {}).get(key) if chapter is not None else None
+        label = own if own is not None else self.style_labels.get(key, "")
+        return f"[{label}] " if label else ""
 
     def shown_state(self) -> dict[str, str]:
         """key → how its entry reads (label, letter, style), for every work a chapter cites.

@@ -52,10 +52,10 @@ from sphinx_ext._matching import LabelIndex, Status
 from sphinx_ext._parser import Item as ParsedItem
 from sphinx_ext._parser import parse_items
 from sphinx_ext._works import (
-    TYPE_CATEGORIES,
     Category,
     Work,
     build_works,
+    categories_by_type,
     draft_work,
     letter_works,
     letters_over,
@@ -685,7 +685,7 @@ def load_works(app: Sphinx) -> None:
     at its entry, in every build.
     """
     domain = get_domain(app.env)
-    categories = {**TYPE_CATEGORIES, **_type_categories(app.config)}
+    categories = categories_by_type(_type_categories(app.config))
     drafts = bibliography.load_bibliography(
         app, functools.partial(draft_work, type_categories=categories)
     )

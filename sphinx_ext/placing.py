@@ -317,6 +317,15 @@ def _link_or_text(text: str, uri: str | None) -> nodes.Node:
     return nodes.reference("", text, refuri=uri, internal=True)
 
 
+def _linked(pieces: tuple[tuple[str, str | None], ...], *, as_markup: bool) -> list[nodes.Node]:
+    """``(text, URI)`` pieces as text and links: one ``linked_text`` the HTML writer writes
+    as markup (:attr:`Saving.LINKS_AS_MARKUP <sphinx_ext.savings.Saving.LINKS_AS_MARKUP>`),
+    or a node each."""
+    if as_markup:
+        return [linked_text("", "".join(text for text, _ in pieces), pieces=pieces)]
+    return [_link_or_text(text, uri) for text, uri in pieces]
+
+
 def _dismantle(children: list[nodes.Node]) -> None:
     # Without their parent links the nodes form no cycle, so they are freed
     # as soon as they are dropped; otherwise they would wait, with every
@@ -541,35 +550,36 @@ class PagePlacer:
         chapter: str = listing["chapter"]
         id_prefix: str = listing["id_prefix"]
         backlinks: bool = listing["backlinks"]
-        listed: list[ListedEntry | nodes.Element] = []
-        for entry in self.book.references(chapter):
-            if entry.note:
-                listed.append(self.entry(entry, id_prefix, backlinks, chapter))
-                continue
-            label = self.state.label_in(chapter, entry.key)
-            listed.append(
-                ListedEntry(
-                    id_prefix + self.book.anchors[entry.key],
-                    entry.key,
-                    f"[{label}] " if label else "",
-                    self.backlink_targets(entry.backrefs) if backlinks and entry.backrefs else (),
-                )
-            )
-        return listed
+        return [
+            self.entry(entry, id_prefix, backlinks, chapter)
+            if entry.note
+            else self.listed_entry(entry, id_prefix, backlinks, chapter)
+            for entry in self.book.references(chapter)
+        ]
+
+    def listed_entry(
+        self, entry: ReferenceEntry, id_prefix: str, backlinks: bool, chapter: str
+    ) -> ListedEntry:
+        """An entry of *chapter*'s list: its id, label and back-links."""
+        return ListedEntry(
+            id_prefix + self.book.anchors[entry.key],
+            entry.key,
+            self.state.label_in(chapter, entry.key),
+            self.backlink_targets(entry.backrefs) if backlinks and entry.backrefs else (),
+        )
 
     def entry(
         self, entry: ReferenceEntry, id_prefix: str, backlinks: bool, chapter: str
     ) -> reference_entry:
-        node = reference_entry(
-            "", ids=[id_prefix + self.book.anchors[entry.key]], classes=["source-reference"]
-        )
-        targets = self.backlink_targets(entry.backrefs) if backlinks and entry.backrefs else ()
+        """An entry of *chapter*'s list as nodes (:meth:`listed_entry` and the formatted entry)."""
+        listed = self.listed_entry(entry, id_prefix, backlinks, chapter)
+        node = reference_entry("", ids=[listed.node_id], classes=["source-reference"])
         paragraph = self.formatted(
             entry.key, self.note(chapter, entry) if entry.note else None, chapter=chapter
         )
-        if targets:
+        if listed.targets:
             paragraph += nodes.Text(" ")
-            paragraph += backlinks_node(targets)
+            paragraph += backlinks_node(listed.targets)
         node += paragraph
         return node
 
@@ -622,7 +632,7 @@ class PagePlacer:
         label = self.state.label_in(chapter, key)
         if label:
             # The book's bibliography label, as sphinxcontrib-bibtex shows it.
-            text.insert(0, nodes.Text(f"[{label}] "))
+            text.insert(0, nodes.Text(label))
         paragraph = nodes.paragraph("", "", *text)
         if note:
             paragraph += nodes.Text(" [")
@@ -652,13 +662,7 @@ class PagePlacer:
         # Made to be written with the page, by the HTML writer where it writes links as markup.
         as_markup = uses(self.builder, Saving.LINKS_AS_MARKUP)
         for key, chapters in rows:
-            if as_markup:
-                pieces = self.chapter_pieces(chapters, key)
-                links: list[nodes.Node] = [
-                    linked_text("", "".join(text for text, _ in pieces), pieces=pieces)
-                ]
-            else:
-                links = self.chapter_links(chapters, key)
+            links = _linked(self.chapter_pieces(chapters, key), as_markup=as_markup)
             body += _row(self.short_work(key), *links)
         group += body
         return table
@@ -749,14 +753,11 @@ class PagePlacer:
                 return nodes.reference("", "", text, refuri=uri, internal=True)
         return text
 
-    def chapter_links(self, docnames: tuple[str, ...], key: str) -> list[nodes.Node]:
-        """The chapters citing *key*, each a link to the work's entry in its list."""
-        return [_link_or_text(text, uri) for text, uri in self.chapter_pieces(docnames, key)]
-
     def chapter_pieces(
         self, docnames: tuple[str, ...], key: str
     ) -> tuple[tuple[str, str | None], ...]:
-        """:meth:`chapter_links` as ``(text, URI)`` pieces (for a ``linked_text``)."""
+        """The chapters citing *key*, each linking to the work's entry in its list, as
+        ``(text, URI)`` pieces (:func:`_linked`)."""
         pieces: list[tuple[str, str | None]] = []
         for position, docname in enumerate(docnames):
             if position:
@@ -786,9 +787,7 @@ class PagePlacer:
             else (part.label, self.chapter_uri(part.docname, key))
             for part in chapter_phrase(chapters)
         )
-        if uses(self.builder, Saving.LINKS_AS_MARKUP):
-            return [linked_text("", "".join(text for text, _ in pieces), pieces=pieces)]
-        return [_link_or_text(text, uri) for text, uri in pieces]
+        return _linked(pieces, as_markup=uses(self.builder, Saving.LINKS_AS_MARKUP))
 
     def works_cited(self, min_chapters: int, anchor: str = "") -> nodes.Element:
         """The whole Works Cited; *anchor* names the section it stands in (contents)."""
@@ -867,12 +866,8 @@ class PagePlacer:
         *as_markup*: held as ``(text, URI)`` pieces the HTML writer writes
         (:attr:`Saving.LINKS_AS_MARKUP <sphinx_ext.savings.Saving.LINKS_AS_MARKUP>`).
         """
-        pieces = self._cited_in_pieces(key, docnames)
         line = nodes.paragraph("", "", classes=["works-cited-chapters"])
-        if as_markup:
-            line += linked_text("", "".join(text for text, _ in pieces), pieces=pieces)
-        else:
-            line.extend(_link_or_text(text, uri) for text, uri in pieces)
+        line.extend(_linked(self._cited_in_pieces(key, docnames), as_markup=as_markup))
         return line
 
     def _cited_in_pieces(
@@ -955,7 +950,7 @@ class PagePlacer:
         for key in keys:
             label = self.state.label_in(None, key)
             if label:
-                lines.append(f"[{label}] ")
+                lines.append(label)
             lines.append(self.state.entry_text(key))
             lines.extend(text for text, _ in self._cited_in_pieces(key, self._chapters_citing[key]))
         return "\n".join(lines)
