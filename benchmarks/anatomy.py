@@ -12,13 +12,19 @@ build, through Sphinx's own events:
   full collection of the writing walks), and the peak resident memory of
   each phase.
 
+``--walks`` counts, at every full collection, the objects it walks (every
+tracked object then) and those new since the one before (what triggers it:
+CPython starts one when these exceed a quarter of the survivors of the
+last), so that the time per walked object can be told from the number of
+walks. Counting costs time of its own, outside the collections' timing.
+
 ``--frozen-heap`` adds a what-if pair of builds in which everything alive
 once the documents are read is frozen out of the collector's walks
 (``gc.freeze()`` in the measuring process, never in the extension): the
 difference to the plain pair is what the collector's walks over the
 long-lived objects (Sphinx's doctrees in memory, the bibliography) cost.
 
-    python -m benchmarks.anatomy --chapters 200 [--frozen-heap] [--repeat 2]
+    python -m benchmarks.anatomy --chapters 200 [--walks] [--frozen-heap] [--repeat 2]
 
 Figures are medians over ``--repeat`` builds; compare the two columns of one
 run, not runs of different days.
@@ -54,14 +60,17 @@ def _rss_mb() -> float:
         return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
 
 
-def measure_build(src: Path, out: Path, *, frozen_heap: bool = False) -> dict[str, Any]:
+def measure_build(
+    src: Path, out: Path, *, frozen_heap: bool = False, walks: bool = False
+) -> dict[str, Any]:
     """Build *src* as HTML in this process and return what was measured."""
     from sphinx.application import Sphinx
 
     marks: dict[str, float] = {}
     phase = ["start"]
     peaks: dict[str, float] = {}
-    collections = {"count": 0, "seconds": 0.0}
+    collections = {"count": 0, "seconds": 0.0, "walked": 0, "new": 0}
+    survivors = [-1]  # tracked objects after the last full collection (-1: none yet)
     started = [0.0]
     page_times: dict[str, float] = {}
     page_start = [0.0, ""]
@@ -79,10 +88,17 @@ def measure_build(src: Path, out: Path, *, frozen_heap: bool = False) -> dict[st
         if info["generation"] != 2:
             return
         if event == "start":
+            if walks:
+                walked = len(gc.get_objects())
+                collections["walked"] += walked
+                if survivors[0] >= 0:
+                    collections["new"] += walked - survivors[0]
             started[0] = time.perf_counter()
         else:
             collections["count"] += 1
             collections["seconds"] += time.perf_counter() - started[0]
+            if walks:
+                survivors[0] = len(gc.get_objects())
 
     def mark(name: str, next_phase: str | None = None) -> Any:
         def handler(*args: object) -> None:
@@ -145,15 +161,19 @@ def measure_build(src: Path, out: Path, *, frozen_heap: bool = False) -> dict[st
         "full collections": collections["count"],
         "full collections s": collections["seconds"],
         "tracked after reading": tracked.get("tracked", 0),
+        "objects walked": collections["walked"],
+        "objects new between collections": collections["new"],
         "peak MB": dict(sorted(peaks.items(), key=lambda item: -item[1])),
     }
 
 
-def _child(src: Path, out: Path, frozen_heap: bool) -> dict[str, Any]:
+def _child(src: Path, out: Path, frozen_heap: bool, walks: bool = False) -> dict[str, Any]:
     """One build in a fresh interpreter (nothing imported or cached beforehand)."""
     command = [sys.executable, "-m", "benchmarks.anatomy", "--child", str(src), str(out)]
     if frozen_heap:
         command.append("--frozen-heap")
+    if walks:
+        command.append("--walks")
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return dict(json.loads(done.stdout.splitlines()[-1]))
 
@@ -174,6 +194,17 @@ def _report(runs: dict[str, list[dict[str, Any]]]) -> str:
         ("full collections, s", "full collections s"),
         ("objects tracked after reading", "tracked after reading"),
     ]
+    if any(run["objects walked"] for column in runs.values() for run in column):
+        rows += [
+            ("objects walked by the full collections", "objects walked"),
+            ("objects new between full collections", "objects new between collections"),
+            ("time per walked object, µs", "µs per walked object"),
+        ]
+        for column in runs.values():
+            for run in column:
+                walked = run["objects walked"]
+                seconds = run["full collections s"]
+                run["µs per walked object"] = seconds / walked * 1e6 if walked else 0.0
     lines = ["| measure | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for title, key in rows:
         cells = []
@@ -198,12 +229,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--chapters", type=int, default=200)
     p.add_argument("--repeat", type=int, default=1)
     p.add_argument("--frozen-heap", action="store_true", help="add the what-if builds")
+    p.add_argument("--walks", action="store_true", help="count what each full collection walks")
     p.add_argument("--workdir", type=Path, default=None)
     p.add_argument("--child", nargs=2, type=Path, metavar=("SRC", "OUT"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
         src, out = args.child
-        print(json.dumps(measure_build(src, out, frozen_heap=args.frozen_heap)))
+        print(json.dumps(measure_build(src, out, frozen_heap=args.frozen_heap, walks=args.walks)))
         return 0
     work = args.workdir or Path(tempfile.mkdtemp(prefix="sphinx-ext-anatomy-"))
     repo = Path(__file__).resolve().parent.parent
@@ -218,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             variant = "floor" if name.startswith("floor") else "extension"
             out = work / f"out-{variant}"
             shutil.rmtree(out, ignore_errors=True)
-            runs[name].append(_child(work / variant, out, frozen))
+            runs[name].append(_child(work / variant, out, frozen, args.walks))
     print(f"{args.chapters} chapters, medians of {args.repeat} serial HTML builds each\n")
     print(_report(runs))
     return 0

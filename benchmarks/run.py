@@ -101,14 +101,17 @@ class BuildResult:
 
 
 def median_build(builds: Sequence[BuildResult]) -> BuildResult:
-    """The median of repeated builds: median wall time and peak memory.
+    """The median of repeated builds: median wall time, CPU time and peak memory.
 
     A failed repetition stands for them all, so a failure is never hidden.
 
-    >>> runs = [BuildResult("ext", w, m, 0) for w, m in ((5.0, 90), (4.0, 99), (9.0, 91))]
+    >>> runs = [
+    ...     BuildResult("ext", w, m, 0, cpu_s=c)
+    ...     for w, m, c in ((5.0, 90, 4.9), (4.0, 99, 3.9), (9.0, 91, 5.1))
+    ... ]
     >>> r = median_build(runs)
-    >>> r.wall_s, r.maxrss_mb, r.repeats
-    (5.0, 91, [5.0, 4.0, 9.0])
+    >>> r.wall_s, r.maxrss_mb, r.cpu_s, r.repeats
+    (5.0, 91, 4.9, [5.0, 4.0, 9.0])
     """
     failed = [b for b in builds if not b.ok]
     if failed:
@@ -116,6 +119,7 @@ def median_build(builds: Sequence[BuildResult]) -> BuildResult:
     middle = len(builds) // 2
     walls = sorted(b.wall_s for b in builds)
     memory = sorted(b.maxrss_mb for b in builds)
+    cpu = sorted(b.cpu_s for b in builds)
     noisiest = max(builds, key=lambda b: b.warnings)
     return BuildResult(
         builds[0].label,
@@ -125,6 +129,7 @@ def median_build(builds: Sequence[BuildResult]) -> BuildResult:
         warnings=noisiest.warnings,
         first_warnings=noisiest.first_warnings,
         repeats=[b.wall_s for b in builds],
+        cpu_s=cpu[middle],
     )
 
 

@@ -114,3 +114,23 @@ def test_anatomy_measures_each_phase_of_a_build(tmp_path: Path) -> None:
     table = _report({"extension": [measured]})
     assert "| objects tracked after reading |" in table
     assert "| the largest page | " + measured["largest page"] + " |" in table
+    assert "| objects walked by the full collections |" not in table  # only with --walks
+
+
+def test_anatomy_walks_count_what_each_full_collection_walks(tmp_path: Path) -> None:
+    """``--walks``: every full collection walks at least the objects alive once read."""
+    from benchmarks.anatomy import _child, _report
+
+    src = tmp_path / "book"
+    generate_book(src, 3, variant="extension", repo_root=Path(__file__).resolve().parent.parent)
+    measured = _child(src, tmp_path / "out", frozen_heap=False, walks=True)
+    collections = measured["full collections"]
+    assert collections >= 1, "a three-chapter build makes full collections"
+    walked, new = measured["objects walked"], measured["objects new between collections"]
+    # The first full collection of the build comes before the documents are read.
+    assert walked > (collections - 1) * measured["tracked after reading"] // 2
+    assert 0 <= new < walked
+    table = _report({"extension": [measured]})
+    assert f"| objects walked by the full collections | {walked:,} |" in table
+    per_object = measured["full collections s"] / walked * 1e6
+    assert f"| time per walked object, µs | {per_object:.2f} |" in table
