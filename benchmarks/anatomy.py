@@ -163,6 +163,9 @@ def measure_build(
         "tracked after reading": tracked.get("tracked", 0),
         "objects walked": collections["walked"],
         "objects new between collections": collections["new"],
+        "µs per walked object": (
+            collections["seconds"] / collections["walked"] * 1e6 if collections["walked"] else 0.0
+        ),
         "peak MB": dict(sorted(peaks.items(), key=lambda item: -item[1])),
     }
 
@@ -200,11 +203,6 @@ def _report(runs: dict[str, list[dict[str, Any]]]) -> str:
             ("objects new between full collections", "objects new between collections"),
             ("time per walked object, µs", "µs per walked object"),
         ]
-        for column in runs.values():
-            for run in column:
-                walked = run["objects walked"]
-                seconds = run["full collections s"]
-                run["µs per walked object"] = seconds / walked * 1e6 if walked else 0.0
     lines = ["| measure | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
     for title, key in rows:
         cells = []

@@ -118,7 +118,7 @@ def test_anatomy_measures_each_phase_of_a_build(tmp_path: Path) -> None:
 
 
 def test_anatomy_walks_count_what_each_full_collection_walks(tmp_path: Path) -> None:
-    """``--walks``: every full collection walks at least the objects alive once read."""
+    """``--walks``: the objects each full collection walks, and those new between them."""
     from benchmarks.anatomy import _child, _report
 
     src = tmp_path / "book"
@@ -127,8 +127,8 @@ def test_anatomy_walks_count_what_each_full_collection_walks(tmp_path: Path) -> 
     collections = measured["full collections"]
     assert collections >= 1, "a three-chapter build makes full collections"
     walked, new = measured["objects walked"], measured["objects new between collections"]
-    # The first full collection of the build comes before the documents are read.
-    assert walked > (collections - 1) * measured["tracked after reading"] // 2
+    # Each full collection walks tens of thousands of objects: Sphinx alone tracks that many.
+    assert walked >= collections * 10_000
     assert 0 <= new < walked
     table = _report({"extension": [measured]})
     assert f"| objects walked by the full collections | {walked:,} |" in table
