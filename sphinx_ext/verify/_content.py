@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Final
 
 from ._findings import Check, Finding
 from ._identifiers import _fold, arxiv_id_of, doi_of, normalise_title
-from ._outcomes import UrlResult
+from ._outcomes import Outcome, UrlResult
 from ._pages import PageFacts
 from ._settings import VerifySettings
 from ._sources import Source, year_of
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     # that checks no URL need not load.
     from ._lookups import Lookups, WorkMeta
 
-__all__ = ["content_findings", "page_urls", "title_similarity"]
+__all__ = ["content_findings", "page_urls", "source_finding", "title_similarity"]
 
 # Parts of a page title separated by these are tried alone: "Title | Site", "Site - Title".
 _SEPARATORS: Final = re.compile(r"\s+[|\-–—·:»/]\s+|\s*[|·»]\s*")
@@ -99,7 +99,7 @@ def page_urls(source: Source) -> tuple[str, ...]:
     return tuple(u for u in source.urls if u not in skip)
 
 
-def _finding(
+def source_finding(
     settings: VerifySettings,
     check: Check,
     source: Source,
@@ -108,7 +108,10 @@ def _finding(
     url: str | None = None,
     suggestion: str | None = None,
     fix: tuple[tuple[str, str], ...] = (),
+    outcome: Outcome | None = None,
+    status: int | None = None,
 ) -> Finding:
+    """A finding of *check* about *source*'s work, shown where the book cites it."""
     return Finding(
         check=check,
         severity=settings.severity_of(check),
@@ -117,6 +120,8 @@ def _finding(
         suggestion=suggestion,
         locations=source.cited_at,
         url=url,
+        outcome=outcome,
+        status=status,
         fix=fix,
     )
 
@@ -130,7 +135,7 @@ def _page_checks(
         best = max(scored)
         if best[0] < settings.title_threshold:
             where, shown = scored[0][1], scored[0][2]
-            yield _finding(
+            yield source_finding(
                 settings,
                 Check.CONTENT_MISMATCH,
                 source,
@@ -148,7 +153,7 @@ def _page_checks(
     full = bool(source.get("month")) or bool(_FULL_DATE.match(source.get("date")))
     page_year = int(page.date[:4])
     if year is not None and page_year != year:
-        yield _finding(
+        yield source_finding(
             settings,
             Check.DATE_MISMATCH,
             source,
@@ -157,7 +162,7 @@ def _page_checks(
             suggestion=f"date = {{{page.date}}}, or check that the URL is the cited edition",
         )
     elif not full:
-        yield _finding(
+        yield source_finding(
             settings,
             Check.DATE_FOUND,
             source,
@@ -199,7 +204,7 @@ def _identity_checks(
         differences.append(f"year {meta.year} (entry: {year})")
         fix.append(("year", str(meta.year)))
     if differences:
-        yield _finding(
+        yield source_finding(
             settings,
             check,
             source,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ._cache import UrlCache
 from ._claims import Claim, Sentence, check_claims
-from ._content import content_findings, page_urls
+from ._content import content_findings, page_urls, source_finding
 from ._findings import Check, Finding, Severity
 from ._http_checker import CheckRun, CheckStats, _Checker, run_url_checks
 from ._identifiers import arxiv_id_of, doi_of
@@ -92,17 +92,16 @@ def url_findings(
                 else ()
             )
             findings.append(
-                Finding(
-                    check=check,
-                    severity=settings.severity_of(check),
-                    key=source.key,
-                    message=message,
-                    suggestion=suggestion,
-                    locations=source.cited_at,
+                source_finding(
+                    settings,
+                    check,
+                    source,
+                    message,
                     url=url,
+                    suggestion=suggestion,
+                    fix=fix,
                     outcome=result.outcome,
                     status=result.status,
-                    fix=fix,
                 )
             )
     return findings
