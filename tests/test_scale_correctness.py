@@ -134,3 +134,31 @@ def test_anatomy_walks_count_what_each_full_collection_walks(tmp_path: Path) -> 
     assert f"| objects walked by the full collections | {walked:,} |" in table
     per_object = measured["full collections s"] / walked * 1e6
     assert f"| time per walked object, µs | {per_object:.2f} |" in table
+
+
+def test_report_checks_an_earlier_runs_targets_again(tmp_path: Path) -> None:
+    """``benchmarks.run --report``: the quoted run's builds kept, its targets checked anew."""
+    from benchmarks.run import main
+
+    results = tmp_path / "latest.json"
+    original = json.loads((REPO / "benchmarks" / "results" / "latest.json").read_text("utf-8"))
+    stale = {**original, "targets": []}
+    results.write_text(json.dumps(stale), encoding="utf-8")
+
+    assert main(["--report", str(results)]) == 0
+
+    payload = json.loads(results.read_text(encoding="utf-8"))
+    assert {k: v for k, v in payload.items() if k != "targets"} == {
+        k: v for k, v in original.items() if k != "targets"
+    }
+    rows = {row["target"]: row for row in payload["targets"]}
+    ratio = rows["full build / floor at 200 chapters"]
+    low, high = ratio["range"]
+    top = payload["sizes"][-1]
+    measured = top["ext"]["wall_s"] / top["floor"]["wall_s"]
+    assert low <= measured <= high
+    assert "90% range" in ratio["measured"]
+    assert rows["extension's own cost 50→200 chapters"]["range"][0] > 0
+    markdown = results.with_suffix(".md").read_text(encoding="utf-8")
+    assert markdown.startswith(f"Measured {original['machine']['date']}")
+    assert "| full build / floor at 200 chapters | " in markdown
