@@ -106,6 +106,11 @@ class BuildResult:
         return self.returncode == 0 and not self.timed_out
 
 
+def _median(values: Sequence[float]) -> float:
+    """The middle value, the upper one of an even count."""
+    return sorted(values)[len(values) // 2]
+
+
 def median_build(builds: Sequence[BuildResult]) -> BuildResult:
     """The median of repeated builds: median wall time, CPU time and peak memory.
 
@@ -122,30 +127,21 @@ def median_build(builds: Sequence[BuildResult]) -> BuildResult:
     failed = [b for b in builds if not b.ok]
     if failed:
         return failed[0]
-    middle = len(builds) // 2
-    walls = sorted(b.wall_s for b in builds)
-    memory = sorted(b.maxrss_mb for b in builds)
-    cpu = sorted(b.cpu_s for b in builds)
     noisiest = max(builds, key=lambda b: b.warnings)
     return BuildResult(
         builds[0].label,
-        walls[middle],
-        memory[middle],
+        _median([b.wall_s for b in builds]),
+        _median([b.maxrss_mb for b in builds]),
         0,
         warnings=noisiest.warnings,
         first_warnings=noisiest.first_warnings,
         repeats=[b.wall_s for b in builds],
-        cpu_s=cpu[middle],
+        cpu_s=_median([b.cpu_s for b in builds]),
     )
 
 
 #: Pairs of interleaved builds, ``(floor, ext)`` wall times, of one size.
 Pairs = Sequence[tuple[float, float]]
-
-
-def _median(values: Sequence[float]) -> float:
-    """The middle value, the upper one of an even count (as :func:`median_build` takes it)."""
-    return sorted(values)[len(values) // 2]
 
 
 def ratio_of(pairs: Pairs) -> float:
@@ -599,12 +595,11 @@ def evaluate(sizes: list[SizeResult], big: BigBibResult | None) -> list[dict[str
         target: str,
         ok: bool | None,
         spread: tuple[float, float] | None = None,
-        unit: str = "×",
     ) -> None:
         row = {"target": name, "measured": value, "limit": target, "pass": ok}
         if spread is not None:
             # resampled_range: where the range spans the limit, this run cannot decide.
-            row["measured"] += f" (90% range {spread[0]:.2f}–{spread[1]:.2f}{unit})"
+            row["measured"] += f" (90% range {spread[0]:.2f}–{spread[1]:.2f}×)"
             row["range"] = [round(spread[0], 3), round(spread[1], 3)]
         rows.append(row)
 
