@@ -21,14 +21,16 @@ text) shows what loading and resolving it adds; beside it, the floor with
 sphinxcontrib-bibtex loading the same two files (citing nothing) shows what
 parsing and keeping them costs without the extension.
 
-Steps 1, 2, 4 and 5 and the large-bibliography build are repeated
-(``--repeat``, 5 by default), each from scratch and interleaved (floor, ext,
-floor, ext, …) so that a slow spell of the machine hits both sides; the
-tables show the median build (wall time, CPU time and peak memory), the JSON
-every one. The two targets that divide noisy times (full / floor, the own
-cost's growth) also get a 90% range, from the run's interleaved pairs of
-builds drawn again with replacement (:func:`resampled_range`): where the
-range spans the limit, the run cannot tell the target met from missed.
+Steps 1 and 2 run as interleaved pairs (floor, ext, floor, ext, …), each
+build from scratch, so that a slow spell of the machine hits both sides of a
+pair; smaller books get more pairs (:func:`pairs_at`). Steps 4 and 5 and the
+large-bibliography build are repeated (``--repeat``, 5 by default), interleaved
+the same way. The tables show the median build (wall time, CPU time and peak
+memory), the JSON every one. The two targets that divide noisy times are
+computed on the pairs (:func:`ratio_of`, :func:`own_cost_of`,
+:func:`growth_of`) and get a 90% range, from the pairs drawn again with
+replacement (:func:`resampled_range`): where the range spans the limit, the
+run cannot tell the target met from missed.
 
 Nothing is normalised before comparing outputs: the only thing Sphinx itself
 makes differ between two builds of the same sources is nothing we compare
@@ -145,23 +147,53 @@ Pairs = Sequence[tuple[float, float]]
 
 
 def ratio_of(pairs: Pairs) -> float:
-    """The median extension build over the median floor build.
+    """The median, over interleaved pairs, of the extension build over the floor build.
+
+    A pair's two builds met the same spell of the machine, so each pair's
+    ratio cancels the spell; medians taken apart would mix spells.
 
     >>> ratio_of([(2.0, 3.0), (2.2, 2.6), (1.8, 2.9)])
-    1.45
+    1.5
     """
-    return _median([e for _, e in pairs]) / _median([f for f, _ in pairs])
+    return _median([e / f for f, e in pairs])
+
+
+def own_cost_of(pairs: Pairs) -> float:
+    """The extension's own cost: the median, over interleaved pairs, of ext − floor.
+
+    The median builds taken apart (3.0 s and 4.5 s here) would say 1.5 s: the
+    slow extension build's pair was slow on both sides.
+
+    >>> own_cost_of([(2.0, 3.0), (4.0, 4.5), (3.0, 5.0)])
+    1.0
+    """
+    return _median([e - f for f, e in pairs])
 
 
 def growth_of(small: Pairs, large: Pairs) -> float | None:
-    """How many times the extension's own cost (ext − floor, medians) grows, *small* → *large*.
+    """How many times the extension's own cost (:func:`own_cost_of`) grows, *small* → *large*.
 
     >>> growth_of([(3.0, 4.0)], [(20.0, 25.0)])
     5.0
     """
-    own_small = _median([e for _, e in small]) - _median([f for f, _ in small])
-    own_large = _median([e for _, e in large]) - _median([f for f, _ in large])
-    return own_large / own_small if own_small > 0 else None
+    own_small = own_cost_of(small)
+    return own_cost_of(large) / own_small if own_small > 0 else None
+
+
+def pairs_at(chapters: int, largest: int, repeat: int) -> int:
+    """How many interleaved (floor, ext) pairs a size gets: more for smaller books.
+
+    The own cost's growth divides by the smallest book's own cost, about a
+    second taken from two builds of a few seconds each, so the smallest size
+    is the noisiest term; its builds are also the cheapest. Each size gets
+    about the same time, up to four times *repeat* pairs.
+
+    >>> [pairs_at(n, 200, 7) for n in (50, 100, 200)]
+    [28, 14, 7]
+    >>> pairs_at(4, 16, 1), pairs_at(10, 200, 5)
+    (4, 20)
+    """
+    return max(repeat, min(4 * repeat, round(repeat * largest / chapters)))
 
 
 def resampled_range(
@@ -206,10 +238,14 @@ def resampled_range(
 
 
 def pairs_of(size: SizeResult) -> list[tuple[float, float]]:
-    """The interleaved ``(floor, ext)`` wall times of *size*'s repeated builds."""
+    """The interleaved ``(floor, ext)`` wall times of *size*'s repeated builds.
+
+    A results file without the repetitions gives its median builds as one pair.
+    """
     if size.ext is None or not size.ext.ok or not size.floor.ok:
         return []
-    return list(zip(size.floor.repeats, size.ext.repeats, strict=False))
+    pairs = list(zip(size.floor.repeats, size.ext.repeats, strict=False))
+    return pairs or [(size.floor.wall_s, size.ext.wall_s)]
 
 
 @dataclass
@@ -358,6 +394,16 @@ class SizeResult:
     #: Entries of all the chapters' References lists: works cited, per chapter.
     ref_entries: int = 0
 
+    def full_ratio(self) -> float | None:
+        """Full build / floor: :func:`ratio_of` the interleaved pairs."""
+        pairs = pairs_of(self)
+        return round(ratio_of(pairs), 3) if pairs else None
+
+    def own_cost(self) -> float | None:
+        """Seconds the extension adds to the floor: :func:`own_cost_of` the pairs."""
+        pairs = pairs_of(self)
+        return own_cost_of(pairs) if pairs else None
+
     def ratio(
         self, num: BuildResult | None, den: BuildResult | None, attr: str = "wall_s"
     ) -> float | None:
@@ -409,7 +455,7 @@ def run_size(
         return r
 
     floors, exts = [], []
-    for _ in range(args.repeat):
+    for _ in range(pairs_at(chapters, args.largest, args.repeat)):
         floors.append(build("floor", "src-floor", "out-floor", fresh=True))
         exts.append(build("ext", "src-ext", "out-ext", fresh=True))
     res.floor, res.ext = median_build(floors), median_build(exts)
@@ -606,7 +652,7 @@ def evaluate(sizes: list[SizeResult], big: BigBibResult | None) -> list[dict[str
     ok_sizes = [s for s in sizes if s.ext and s.ext.ok and s.floor.ok]
     if ok_sizes:
         top = ok_sizes[-1]
-        r = top.ratio(top.ext, top.floor)
+        r = top.full_ratio()
         add(
             f"full build / floor at {top.chapters} chapters",
             _fmt(r, ".2f", "×"),
@@ -617,8 +663,8 @@ def evaluate(sizes: list[SizeResult], big: BigBibResult | None) -> list[dict[str
     if len(ok_sizes) >= 2:
         lo, hi = ok_sizes[0], ok_sizes[-1]
         assert lo.ext and hi.ext
-        c_lo = lo.ext.wall_s - lo.floor.wall_s
-        c_hi = hi.ext.wall_s - hi.floor.wall_s
+        c_lo, c_hi = lo.own_cost(), hi.own_cost()
+        assert c_lo is not None and c_hi is not None
         limit = hi.chapters / lo.chapters * GROWTH_SLACK
         g = c_hi / c_lo if c_lo > 0 else None
         add(
@@ -723,7 +769,7 @@ def render_tables(
     """The results as aligned text (or Markdown) tables: time, memory, targets."""
     time_rows, mem_rows = [], []
     for s in sizes:
-        own = (s.ext.wall_s - s.floor.wall_s) if s.ext and s.ext.ok and s.floor.ok else None
+        own = s.own_cost()
         if s.bibtex and s.bibtex.timed_out and s.ext and s.ext.ok:
             bib_ratio = f"<{s.ext.wall_s / s.bibtex.wall_s:.3f}"
         else:
@@ -738,7 +784,7 @@ def render_tables(
                 str(s.ref_entries),
                 _time(s.floor),
                 _time(s.ext),
-                _fmt(s.ratio(s.ext, s.floor), ".2f", "×"),
+                _fmt(s.full_ratio(), ".2f", "×"),
                 _fmt(own, ".2f"),
                 _time(s.bibtex, s.bibtex_skipped),
                 bib_ratio,
@@ -1039,7 +1085,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--repeat",
         type=int,
         default=None,
-        help="builds per measurement, the median kept (default 5; --quick: 1)",
+        help="builds per measurement (default 5; --quick: 1); smaller sizes get more pairs",
     )
     p.add_argument("--output", type=Path, default=RESULTS_DIR / "latest.json")
     p.add_argument(
@@ -1053,6 +1099,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return report(args.report)
     args.repeat = max(1, args.repeat or (1 if args.quick else 5))
     sizes = [int(x) for x in (args.sizes or ("4,8,16" if args.quick else "50,100,200")).split(",")]
+    args.largest = max(sizes)
     big_entries = args.big_bib if args.big_bib is not None else (2000 if args.quick else 10000)
     timeout: float | None = (
         args.bibtex_timeout if args.bibtex_timeout is not None else 60.0 if args.quick else 300.0
@@ -1108,6 +1155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "seed": args.seed,
             "big_bib": big_entries,
             "repeat": args.repeat,
+            "pairs": {str(n): pairs_at(n, args.largest, args.repeat) for n in sizes},
             "bibtex_timeout_s": args.bibtex_timeout
             if args.bibtex_timeout is not None
             else (60.0 if args.quick else 300.0),
