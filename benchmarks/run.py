@@ -43,11 +43,13 @@ Usage, from the repository root::
     python -m benchmarks.run --sizes 50,100 --bibtex-timeout 120 --big-bib 0
     python -m benchmarks.run --repeat 1           # one build each, faster, noisier
     python -m benchmarks.run --report benchmarks/results/latest.json  # targets again, no builds
+    python -m benchmarks.run --pool a.json b.json  # several runs' pairs as one sample
 
 It prints a table and writes ``benchmarks/results/latest.json`` (and
 ``latest.md``, the same table as Markdown).  Exit status: 0 when every
 build succeeded and every output comparison held; 1 otherwise.  Targets
-missed are reported but do not change the exit status.
+missed are reported but do not change the exit status. ``--pool`` exits
+with 2 when the runs are not of the same book.
 """
 
 from __future__ import annotations
@@ -1021,6 +1023,78 @@ def report(path: Path) -> int:
     return 0
 
 
+def pooled(paths: Sequence[Path]) -> tuple[str, bool]:
+    """``--pool``: full / floor and the own cost's growth over several runs' pairs at once.
+
+    One run's seven pairs at 200 chapters cannot tell a 1.25× target met from
+    missed (see :func:`resampled_range`); runs of the same code on the same
+    book can be read as one sample. Each run is shown, then the pairs of all
+    of them together, with their 90% range. The text, and whether the runs
+    could be pooled: they must have the same book (sizes, works and citations
+    a chapter, seed); runs of different code are pooled with a warning, because
+    what they measure may differ.
+    """
+    runs = [load_results(path) for path in paths]
+    book_keys = ("works_per_chapter", "citations_per_chapter", "seed")
+    books = {tuple(payload["settings"].get(k) for k in book_keys) for payload, _, _ in runs}
+    common = set.intersection(*({s.chapters for s in sizes} for _, sizes, _ in runs))
+    if len(books) > 1 or len(common) < 2:
+        return "these runs are not of the same book (or share fewer than two sizes)", False
+    small, large = min(common), max(common)
+    header = (
+        f"{'run':<10} {'code':<16} {'date':<25} {'pairs':>9} "
+        f"{'full/floor':>11} {'own cost':>17} {'growth':>7}"
+    )
+    lines = [header]
+    pools: dict[int, list[tuple[float, float]]] = {small: [], large: []}
+    codes = set()
+    for path, (payload, sizes, _) in zip(paths, runs, strict=True):
+        by_size = {s.chapters: pairs_of(s) for s in sizes}
+        lo, hi = by_size[small], by_size[large]
+        if not lo or not hi:
+            return f"{path}: a failed build at {small} or {large} chapters", False
+        pools[small] += lo
+        pools[large] += hi
+        machine = payload["machine"]
+        codes.add(machine.get("sphinx_ext_sha256"))
+        growth = growth_of(lo, hi)
+        lines.append(
+            f"{machine['git']:<10} {machine.get('sphinx_ext_sha256', '?'):<16} "
+            f"{machine['date']:<25} {len(lo):>4}/{len(hi):<4} "
+            f"{ratio_of(hi):>10.2f}× {own_cost_of(lo):>6.2f} → {own_cost_of(hi):>5.2f} s "
+            f"{_fmt(growth, '.2f', '×'):>7}"
+        )
+    lo, hi = pools[small], pools[large]
+    ratio, growth = ratio_of(hi), growth_of(lo, hi)
+    ratio_range = resampled_range([hi], ratio_of)
+    growth_range = resampled_range([lo, hi], growth_of)
+    growth_limit = large / small * GROWTH_SLACK
+
+    def within(value: float | None, limit: float, spread: tuple[float, float] | None) -> str:
+        if value is None:
+            return "–"
+        verdict = "met" if value <= limit else "missed"
+        if spread is not None and spread[0] <= limit <= spread[1]:
+            verdict += ", the range spans the limit"
+        shown = "" if spread is None else f" (90% range {spread[0]:.2f}–{spread[1]:.2f}×)"
+        return f"{value:.3f}×{shown}: {verdict}"
+
+    lines += [
+        f"{'pooled':<10} {'':<16} {'':<25} {len(lo):>4}/{len(hi):<4}",
+        "",
+        f"full build / floor at {large} chapters, ≤ {MAX_FULL_RATIO}×: "
+        + within(ratio, MAX_FULL_RATIO, ratio_range),
+        f"own cost {small}→{large} chapters ({own_cost_of(lo):.2f} s → {own_cost_of(hi):.2f} s), "
+        f"≤ {growth_limit:.2f}×: " + within(growth, growth_limit, growth_range),
+    ]
+    if len(codes) > 1:
+        lines.append(
+            "warning: these runs measured different code (sphinx_ext_sha256); "
+            "pool them only where the code they build with is the same"
+        )
+    return "\n".join(lines), True
+
+
 def _write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
@@ -1094,9 +1168,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="JSON",
         help="no builds: check the targets of an earlier run's results again and rewrite them",
     )
+    p.add_argument(
+        "--pool",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="no builds: full / floor and the growth over the pairs of several runs together",
+    )
     args = p.parse_args(argv)
     if args.report is not None:
         return report(args.report)
+    if args.pool:
+        text, ok = pooled(args.pool)
+        print(text, file=sys.stdout if ok else sys.stderr)
+        return 0 if ok else 2
     args.repeat = max(1, args.repeat or (1 if args.quick else 5))
     sizes = [int(x) for x in (args.sizes or ("4,8,16" if args.quick else "50,100,200")).split(",")]
     args.largest = max(sizes)

@@ -13,6 +13,9 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # benchmarks/ is not an installed package
@@ -155,12 +158,68 @@ def test_report_checks_an_earlier_runs_targets_again(tmp_path: Path) -> None:
     small, top = payload["sizes"][0], payload["sizes"][-1]
     ratio = rows[f"full build / floor at {top['chapters']} chapters"]
     low, high = ratio["range"]
-    measured = top["ext"]["wall_s"] / top["floor"]["wall_s"]
+    # Pair by pair: the middle of each interleaved pair's ratio and difference.
+    measured = _middle([e / f for f, e in _pairs(top)])
+    assert ratio["measured"].startswith(f"{measured:.2f}× (90% range")
     assert low <= measured <= high
-    assert "90% range" in ratio["measured"]
     growth = rows[f"extension's own cost {small['chapters']}→{top['chapters']} chapters"]
-    own = [size["ext"]["wall_s"] - size["floor"]["wall_s"] for size in (small, top)]
+    own = [_middle([e - f for f, e in _pairs(size)]) for size in (small, top)]
+    assert growth["measured"].startswith(f"{own[0]:.2f} s → {own[1]:.2f} s")
     assert growth["range"][0] <= own[1] / own[0] <= growth["range"][1]
     markdown = results.with_suffix(".md").read_text(encoding="utf-8")
     assert markdown.startswith(f"Measured {original['machine']['date']}")
     assert f"| full build / floor at {top['chapters']} chapters | " in markdown
+
+
+def _pairs(size: dict[str, Any]) -> list[tuple[float, float]]:
+    return list(zip(size["floor"]["repeats"], size["ext"]["repeats"], strict=True))
+
+
+def _middle(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def test_pool_reads_several_runs_pairs_as_one_sample(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``benchmarks.run --pool``: every run's pairs together, the book checked to be the same."""
+    from benchmarks.run import main
+
+    original = json.loads((REPO / "benchmarks" / "results" / "latest.json").read_text("utf-8"))
+    other = json.loads(json.dumps(original))
+    for size in other["sizes"]:
+        # A slower spell: every build of the other run 10% slower, its extension 0.5 s more.
+        size["floor"]["repeats"] = [f * 1.1 for f in size["floor"]["repeats"]]
+        size["ext"]["repeats"] = [e * 1.1 + 0.5 for e in size["ext"]["repeats"]]
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    first.write_text(json.dumps(original), encoding="utf-8")
+    second.write_text(json.dumps(other), encoding="utf-8")
+
+    assert main(["--pool", str(first), str(second)]) == 0
+    out = capsys.readouterr().out
+    small, top = original["sizes"][0]["chapters"], original["sizes"][-1]["chapters"]
+    pooled = {
+        n: [pair for run in (original, other) for pair in _pairs(_size(run, n))]
+        for n in (small, top)
+    }
+    ratio = _middle([e / f for f, e in pooled[top]])
+    assert f"full build / floor at {top} chapters, ≤ 1.25×: {ratio:.3f}×" in out
+    own = [_middle([e - f for f, e in pooled[n]]) for n in (small, top)]
+    assert f"own cost {small}→{top} chapters ({own[0]:.2f} s → {own[1]:.2f} s)" in out
+    assert f"{own[1] / own[0]:.3f}× (90% range" in out
+    assert f"{len(pooled[small]):>4}/{len(pooled[top]):<4}" in out
+    assert "different code" not in out
+
+    other["machine"]["sphinx_ext_sha256"] = "0" * 16
+    second.write_text(json.dumps(other), encoding="utf-8")
+    assert main(["--pool", str(first), str(second)]) == 0
+    assert "warning: these runs measured different code" in capsys.readouterr().out
+
+    other["settings"]["citations_per_chapter"] += 1
+    second.write_text(json.dumps(other), encoding="utf-8")
+    assert main(["--pool", str(first), str(second)]) == 2
+    assert "not of the same book" in capsys.readouterr().err
+
+
+def _size(run: dict[str, Any], chapters: int) -> dict[str, Any]:
+    return next(size for size in run["sizes"] if size["chapters"] == chapters)
