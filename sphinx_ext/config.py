@@ -23,7 +23,7 @@ import pybtex.plugin
 
 from sphinx_ext._works import Category
 from sphinx_ext.diagnostics import Subtype, shorten, warn
-from sphinx_ext.savings import Saving
+from sphinx_ext.savings import RETIRED, Saving
 from sphinx_ext.verify import VerifySettings, config_fields
 
 if TYPE_CHECKING:
@@ -110,8 +110,8 @@ _SAVINGS = tuple(saving.value for saving in Saving)
 
 def _savings_names(value: Any) -> str | None:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        return "expected a list of saving names, e.g. ['latin-1']"
-    wrong = sorted(v for v in value if v not in _SAVINGS)
+        return "expected a list of saving names, e.g. ['entry-markup']"
+    wrong = sorted(v for v in value if v not in _SAVINGS and v not in RETIRED)
     if wrong:
         return f"unknown savings {', '.join(wrong)} (known: {', '.join(_SAVINGS)})"
     return None
@@ -236,7 +236,7 @@ class CitationsConfig:
         default_factory=list,
         metadata=_meta(
             _savings_names,
-            "Savings (sphinx_ext.savings) to turn off, e.g. ['latin-1']: the output stays the "
+            "Savings (sphinx_ext.savings) to turn off, e.g. ['entry-markup']: the output stays the "
             "same, the build slower or larger. For measuring them (python -m benchmarks.savings).",
             rebuild="html",
         ),

@@ -113,13 +113,10 @@ class works_cited(nodes.General, nodes.Element):  # noqa: N801
 
 
 class whole_book_listing(nodes.container):  # noqa: N801
-    """The Works Cited as written: a container, whose HTML keeps to Latin-1.
+    """The Works Cited as written: a container of its sections.
 
-    A long book's Works Cited is the largest page by far, and Sphinx holds its
-    text several times over while writing it. Python stores a string at one
-    byte per character only while every character is Latin-1: a single curly
-    quote would double them all. So in HTML (:mod:`sphinx_ext.rendering.html`)
-    the characters beyond are written as character references.
+    Each writer (:mod:`sphinx_ext.rendering`) writes it as a container; LaTeX
+    also starts its chapter-level headings as unnumbered.
     """
 
 

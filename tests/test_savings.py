@@ -1,8 +1,7 @@
 """Each saving (sphinx_ext.savings) changes when the output is made, never what it is.
 
 Every builder that uses a saving builds the same bytes with all of them turned
-off (``citations_savings_off``); HTML with the Latin-1 saving off has the same
-text, with characters where it had character references. A probe extension
+off (``citations_savings_off``). A probe extension
 sees at ``doctree-resolved`` what each saving changes: whether citations and
 lists are left for the writer, whether entries are held as markup, whether the
 Works Cited's parts wait for the page to be written.
@@ -10,13 +9,12 @@ Works Cited's parts wait for the page to be written.
 
 from __future__ import annotations
 
-import html
 import json
 from pathlib import Path
 
 import pytest
 
-from sphinx_ext.savings import BUILDERS, Saving
+from sphinx_ext.savings import BUILDERS, RETIRED, Saving
 from tests.conftest import build_app, copy_root
 
 ALL = [saving.value for saving in Saving]
@@ -101,13 +99,7 @@ def test_the_output_is_the_same_with_every_saving_off(
     off_dir, off = build(tmp_path, root, builder, ALL)
     saved, plain = written(default_dir), written(off_dir)
     assert sorted(saved) == sorted(plain)
-    same = {name for name in saved if saved[name] == plain[name]}
-    # Latin-1 aside, every file is the same bytes.
-    for name in sorted(set(saved) - same):
-        assert builder != "latex", name
-        assert html.unescape(saved[name].decode()) == html.unescape(plain[name].decode()), name
-    latin1 = builder in BUILDERS[Saving.LATIN1_PAGES]
-    assert (same != set(saved)) == latin1
+    assert [name for name in sorted(saved) if saved[name] != plain[name]] == []
     # What each saving changes when the page is placed, as another extension sees it.
     when_written = builder in BUILDERS[Saving.CITATIONS_WHEN_WRITTEN]
     assert default["citations"] == off["citations"]
@@ -132,19 +124,19 @@ def test_the_output_is_the_same_with_every_saving_off(
             assert "sphinx-source-citations part=" not in path.read_text(encoding="utf-8")
     assert not list(default_dir.rglob(".*.parts"))
     if parts_after:
-        # Byte for byte the page the translator writes in one go (Latin-1 included).
+        # Byte for byte the page the translator writes in one go.
         whole_dir, _ = build(tmp_path, root, builder, [Saving.PARTS_AFTER_PAGE.value])
         assert written(whole_dir) == saved
 
 
-def test_the_works_cited_keeps_to_latin1_with_the_saving_only(tmp_path: Path) -> None:
-    saved_dir, _ = build(tmp_path, "chapters", "html", [])
-    plain_dir, _ = build(tmp_path, "chapters", "html", [Saving.LATIN1_PAGES.value])
-    saved = (saved_dir / "works.html").read_text(encoding="utf-8")
-    plain = (plain_dir / "works.html").read_text(encoding="utf-8")
-    assert "&#8220;" in saved and "&#8220;" not in plain
-    assert saved.count("&#8220;") == plain.count("\u201c") > 0
-    assert html.unescape(saved) == html.unescape(plain)
+def test_a_deleted_savings_name_is_accepted_and_changes_nothing(tmp_path: Path) -> None:
+    """``latin-1`` named in an older ``conf.py``: no warning, the same bytes."""
+    default_dir, _ = build(tmp_path, "chapters", "html", [])
+    retired_dir, _ = build(tmp_path, "chapters", "html", sorted(RETIRED))
+    assert written(retired_dir) == written(default_dir)
+    # The Works Cited writes its characters as they are, curly quotes included.
+    page = (default_dir / "works.html").read_text(encoding="utf-8")
+    assert "\u201cBeta Work.\u201d" in page and "&#8220;" not in page
 
 
 def _escaping_root(tmp_path: Path, name: str, added: str) -> Path:
@@ -241,10 +233,12 @@ def test_parallel_reading_is_the_same_with_the_bibliography_pickled_by_every_rea
 
 def test_an_unknown_saving_is_named_in_a_warning(tmp_path: Path) -> None:
     srcdir = copy_root("chapters", tmp_path)
-    app = build_app(srcdir, freshenv=True, confoverrides={"citations_savings_off": ["latin1"]})
+    app = build_app(
+        srcdir, freshenv=True, confoverrides={"citations_savings_off": ["entry_markup"]}
+    )
     warnings = app.warning.getvalue()
-    assert "invalid value for citations_savings_off: unknown savings latin1" in warnings
-    assert "latin-1" in warnings and "[citations.config]" in warnings
+    assert "invalid value for citations_savings_off: unknown savings entry_markup" in warnings
+    assert "entry-markup" in warnings and "[citations.config]" in warnings
 
 
 def test_a_page_left_with_parts_by_an_interrupted_build_is_completed_by_the_next(
@@ -268,8 +262,8 @@ def test_a_page_left_with_parts_by_an_interrupted_build_is_completed_by_the_next
     assert page.read_bytes() == whole
 
 
-def test_parts_written_after_the_page_keep_to_latin1_like_the_rest_of_it(tmp_path: Path) -> None:
-    """A work's title beyond Latin-1 in the map's labels: the same references either way."""
+def test_parts_written_after_the_page_write_characters_as_the_page_does(tmp_path: Path) -> None:
+    """A work's title beyond Latin-1 in the map's labels: the same bytes either way."""
     pages = {}
     for off in ([], [Saving.PARTS_AFTER_PAGE.value]):
         srcdir = copy_root("chapters", tmp_path / f"book-{'-'.join(off) or 'default'}")
@@ -288,9 +282,8 @@ def test_parts_written_after_the_page_keep_to_latin1_like_the_rest_of_it(tmp_pat
         pages[bool(off)] = (Path(app.outdir) / "works.html").read_bytes()
     assert pages[False] == pages[True]
     text = pages[False].decode("utf-8")
-    assert "Ł" not in text
     svg = text[text.index("<svg") : text.index("</svg>")]
-    assert "<title>Beta &#321;ód&#378; Work</title>" in svg
+    assert "<title>Beta Łódź Work</title>" in svg
 
 
 def test_a_failed_build_keeps_its_error_and_the_next_build_writes_the_parts(

@@ -25,7 +25,7 @@ from docutils.utils import new_document
 from sphinx_ext.domain import get_domain
 from sphinx_ext.nodes import reference_entry
 from sphinx_ext.placing import entries_when_written
-from sphinx_ext.rendering.html import LIST, backlinks_markup, in_latin1, text_markup
+from sphinx_ext.rendering.html import LIST, backlinks_markup, text_markup
 from sphinx_ext.savings import Saving, uses
 
 if TYPE_CHECKING:
@@ -89,9 +89,6 @@ def _markup(translator: Any, key: str) -> str:
         for child in holder.children:
             child.walkabout(translator)
         markup = "".join(translator.body[start:])
-        if uses(translator.builder, Saving.LATIN1_PAGES):
-            # Most entries have curly quotes: see whole_book_listing.
-            markup = in_latin1(markup)
         state.entry_markup[cache_key] = markup
         del translator.body[start:]
         # Its plain text is in the node already (search, astext()).

@@ -43,7 +43,6 @@ __all__ = [
     "TITLE",
     "WHOLE_BOOK",
     "backlinks_markup",
-    "in_latin1",
     "part_marker",
     "text_markup",
 ]
@@ -258,37 +257,11 @@ def _depart_title(self: HTML5Translator, node: nodes.title) -> None:
     self.depart_title(node)
 
 
-def in_latin1(markup: str) -> str:
-    """*markup* with every character beyond Latin-1 as a character reference.
-
-    :attr:`Saving.LATIN1_PAGES <sphinx_ext.savings.Saving.LATIN1_PAGES>`.
-
-    The same HTML, but a string Python keeps at one byte per character.
-
-    >>> in_latin1("“Zoë” – Łódź")
-    '&#8220;Zoë&#8221; &#8211; &#321;ód&#378;'
-    """
-    if markup.isascii():
-        return markup
-    try:
-        markup.encode("latin-1")
-    except UnicodeEncodeError:
-        return markup.encode("latin-1", "xmlcharrefreplace").decode("latin-1")
-    return markup
-
-
 def _visit_whole_book(self: HTML5Translator, node: nodes.container) -> None:
     self.visit_container(node)
-    if uses(self.builder, Saving.LATIN1_PAGES):
-        node["first_fragment"] = len(self.body)
 
 
 def _depart_whole_book(self: HTML5Translator, node: nodes.container) -> None:
-    # The entries come in Latin-1 already (rendering.entries); what is left is
-    # headings, table cells and the like, a few fragments each.
-    first = node.attributes.pop("first_fragment", None)
-    if first is not None:
-        self.body[first:] = [in_latin1(fragment) for fragment in self.body[first:]]
     self.depart_container(node)
 
 

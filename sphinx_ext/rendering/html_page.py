@@ -31,7 +31,7 @@ from sphinx_ext.placing import (
     works_cited_contents,
     works_cited_part_content,
 )
-from sphinx_ext.rendering.html import PART_MARKER, in_latin1
+from sphinx_ext.rendering.html import PART_MARKER
 from sphinx_ext.savings import Saving, uses
 
 if TYPE_CHECKING:
@@ -150,10 +150,7 @@ def _part_markup(builder: StandaloneHTMLBuilder, page: str, part: str) -> list[s
     content = works_cited_part_content(builder, page, part)
     if content is None:
         return []
-    body = _rendered(builder, page, content)
-    if uses(builder, Saving.LATIN1_PAGES):
-        return [in_latin1(fragment) for fragment in body]
-    return body
+    return _rendered(builder, page, content)
 
 
 def _lists_works(app: Sphinx, pagename: str) -> bool:
