@@ -668,7 +668,7 @@ def evaluate(sizes: list[SizeResult], big: BigBibResult | None) -> list[dict[str
         c_lo, c_hi = lo.own_cost(), hi.own_cost()
         assert c_lo is not None and c_hi is not None
         limit = hi.chapters / lo.chapters * GROWTH_SLACK
-        g = c_hi / c_lo if c_lo > 0 else None
+        g = growth_of(pairs_of(lo), pairs_of(hi))
         add(
             f"extension's own cost {lo.chapters}→{hi.chapters} chapters",
             f"{c_lo:.2f} s → {c_hi:.2f} s ({_fmt(g, '.2f', '×')})",
