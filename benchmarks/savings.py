@@ -14,7 +14,9 @@ measured with ``-j 2``, beside ``-j 2`` with every saving on.
 
 Writes ``benchmarks/results/savings.md`` (and prints it): for each build the
 median wall time, CPU time (user + system) and peak resident memory, and
-what turning the saving off costs against every saving on. A saving whose
+what turning the saving off costs against every saving on: in time, the
+median over the rounds of the two builds' difference (as the scale run
+takes its own cost pair by pair); in memory, the medians'. A saving whose
 cost is within the noise of the repeats saves nothing worth its code.
 """
 
@@ -29,7 +31,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.generate import REPO_ROOT, generate_book
-from benchmarks.run import BuildResult, machine_info, sphinx_build
+from benchmarks.run import BuildResult, machine_info, own_cost_of, sphinx_build
 from sphinx_ext.savings import Saving
 
 __all__ = ["main"]
@@ -51,6 +53,23 @@ def _variants() -> list[tuple[str, int, list[str]]]:
 
 def _median(builds: Sequence[BuildResult], attribute: str) -> float:
     return float(statistics.median(getattr(build, attribute) for build in builds))
+
+
+def off_cost(on: Sequence[BuildResult], off: Sequence[BuildResult], attribute: str) -> float:
+    """What turning a saving off costs: the median, over rounds, of off − on.
+
+    A round's two builds met the same spell of the machine, as the scale
+    run's interleaved pairs do (:func:`benchmarks.run.own_cost_of`); the
+    medians taken apart (5.0 s and 4.5 s here) would say −0.5 s.
+
+    >>> on = [BuildResult("on", w, 100, 0) for w in (4.0, 6.0, 5.0)]
+    >>> off = [BuildResult("off", w, 100, 0) for w in (4.5, 6.0, 4.5)]
+    >>> off_cost(on, off, "wall_s")
+    0.0
+    """
+    return own_cost_of(
+        [(getattr(a, attribute), getattr(b, attribute)) for a, b in zip(on, off, strict=False)]
+    )
 
 
 def render(chapters: int, repeat: int, results: dict[str, list[BuildResult]]) -> str:
@@ -79,8 +98,8 @@ def render(chapters: int, repeat: int, results: dict[str, list[BuildResult]]) ->
         if off:
             base = baseline[jobs]
             cost = (
-                f"{wall - _median(base, 'wall_s'):+.2f} s, "
-                f"{cpu - _median(base, 'cpu_s'):+.2f} s, "
+                f"{off_cost(base, builds, 'wall_s'):+.2f} s, "
+                f"{off_cost(base, builds, 'cpu_s'):+.2f} s, "
                 f"{peak - _median(base, 'maxrss_mb'):+.1f} MB"
             )
         spread = f" ({min(b.wall_s for b in builds):.2f}–{max(b.wall_s for b in builds):.2f})"
