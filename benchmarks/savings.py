@@ -68,7 +68,7 @@ def off_cost(on: Sequence[BuildResult], off: Sequence[BuildResult], attribute: s
     0.0
     """
     return own_cost_of(
-        [(getattr(a, attribute), getattr(b, attribute)) for a, b in zip(on, off, strict=False)]
+        [(getattr(a, attribute), getattr(b, attribute)) for a, b in zip(on, off, strict=True)]
     )
 
 

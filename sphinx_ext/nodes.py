@@ -116,7 +116,7 @@ class whole_book_listing(nodes.container):  # noqa: N801
     """The Works Cited as written: a container of its sections.
 
     Each writer (:mod:`sphinx_ext.rendering`) writes it as a container; LaTeX
-    also starts its chapter-level headings as unnumbered.
+    also sets the running heads of its pages to the page's title.
     """
 
 

@@ -104,13 +104,8 @@ def register_nodes(app: Sphinx) -> None:
         app, source_backlinks, html.BACKLINKS, latex.BACKLINKS, generic.SKIP, epub_=epub.BACKLINKS
     )
     # Other translators write it as the container it is (they look up
-    # visitors along the node's bases).
-    app.add_node(
-        whole_book_listing,
-        override=False,
-        html=html.WHOLE_BOOK,
-        latex=latex.WHOLE_BOOK,
-    )
+    # visitors along the node's bases); LaTeX also fixes its running heads.
+    app.add_node(whole_book_listing, override=False, latex=latex.WHOLE_BOOK)
     # Made for HTML pages only (savings.Saving.LINKS_AS_MARKUP); elsewhere its text.
     _for_all(app, linked_text, html.LINKED_TEXT, generic.PASS, generic.PASS)
     # Made for HTML (and EPUB) and LaTeX only; other formats get the map as text.

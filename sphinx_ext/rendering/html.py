@@ -41,7 +41,6 @@ __all__ = [
     "PART",
     "PART_MARKER",
     "TITLE",
-    "WHOLE_BOOK",
     "backlinks_markup",
     "part_marker",
     "text_markup",
@@ -257,14 +256,6 @@ def _depart_title(self: HTML5Translator, node: nodes.title) -> None:
     self.depart_title(node)
 
 
-def _visit_whole_book(self: HTML5Translator, node: nodes.container) -> None:
-    self.visit_container(node)
-
-
-def _depart_whole_book(self: HTML5Translator, node: nodes.container) -> None:
-    self.depart_container(node)
-
-
 def _visit_map(self: HTML5Translator, node: nodes.Element) -> None:
     # Inline SVG: no script, readable in dark mode (currentColor), valid XHTML.
     self.body.append(map_svg(node["map"], node["title"]) + "\n")
@@ -301,6 +292,5 @@ BACKLINKS = (_visit_backlinks, _depart_span)
 LINKED_TEXT = (_visit_linked_text, None)
 LIST = (_visit_list, _depart_list)
 TITLE = (_visit_title, _depart_title)
-WHOLE_BOOK = (_visit_whole_book, _depart_whole_book)
 MAP = (_visit_map, None)
 PART = (_visit_part, None)
